@@ -1,0 +1,3 @@
+from budgetcontrol.cli import main
+
+main()

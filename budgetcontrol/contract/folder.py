@@ -1,0 +1,32 @@
+"""Reading a data folder: model.yaml plus budget.csv, changes.csv and actuals.csv."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from budgetcontrol.contract.csvfile import read_csv_text
+from budgetcontrol.contract.errors import InputError
+from budgetcontrol.contract.model import parse_model
+from budgetcontrol.contract.tables import SPECS, Inputs, check_activity_case, csv_locate, validate
+
+
+def load_folder(folder: str | Path) -> Inputs:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(str(folder), "not a data folder (expected a folder with model.yaml, budget.csv, changes.csv, actuals.csv)")
+    model_path = folder / "model.yaml"
+    try:
+        text = model_path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(str(model_path), "file not found (every data folder needs a model.yaml)") from None
+    except UnicodeDecodeError:
+        text = model_path.read_bytes().decode("cp1252", errors="replace")
+    model = parse_model(text, str(model_path))
+    tables, files = {}, {}
+    for spec in SPECS:
+        path = folder / spec.file
+        files[spec.key] = str(path)
+        raw = read_csv_text(path, str(path))
+        tables[spec.key] = validate(raw.frame, spec, model, str(path), csv_locate, raw.decimal)
+    check_activity_case(tables, files, {k: csv_locate for k in tables})
+    return Inputs(model=model, source=str(folder), **tables)

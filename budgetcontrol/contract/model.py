@@ -1,0 +1,200 @@
+"""model.yaml: the schema of a data folder's settings, validated with pydantic.
+
+Errors name the YAML line of the offending key, so a controller can find it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from budgetcontrol.contract.errors import InputError
+
+KINDS = ("expense", "income", "refund")
+STATUSES = ("approved", "pending", "rejected")
+VARIANCE_SIGNS = ("actual_minus_budget", "budget_minus_actual")
+
+
+@lru_cache(maxsize=1)
+def defaults() -> dict[str, Any]:
+    """The package defaults from ``config/defaults.yaml``."""
+    text = resources.files("budgetcontrol.config").joinpath("defaults.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def _code(value: Any) -> Any:
+    """YAML reads `code: 10` as a number; codes are text."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Sector(_Strict):
+    code: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+
+    _c = field_validator("code", mode="before")(_code)
+
+
+class Category(_Strict):
+    code: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    group: Literal["operating", "capital"] = "operating"
+
+    _c = field_validator("code", mode="before")(_code)
+
+
+class Model(_Strict):
+    """The settings of one data folder (model.yaml)."""
+
+    name: str = Field(min_length=1)
+    fiscal_year: int = Field(ge=1900, le=2200)
+    unit: str = Field(min_length=1)
+    sectors: list[Sector] = Field(min_length=1)
+    categories: list[Category] = Field(min_length=1)
+    variance_sign: Literal["actual_minus_budget", "budget_minus_actual"] = "actual_minus_budget"
+    as_of: dt.date | None = None
+    change_types: dict[str, str] | list[str] | None = None
+    zero_sum_types: list[str] | None = None
+    check_tolerance: float | None = Field(default=None, ge=0)
+    labels: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("sectors", "categories")
+    @classmethod
+    def _unique_codes(cls, items: list) -> list:
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            key = item.code.casefold()
+            if key in seen:
+                raise ValueError(f"code '{item.code}' at position {i + 1} is used twice (codes are compared ignoring case, as Excel does)")
+            seen.add(key)
+        return items
+
+    @model_validator(mode="after")
+    def _as_of_in_year(self) -> "Model":
+        if self.as_of is not None and self.as_of.year != self.fiscal_year:
+            raise ValueError(f"as_of {self.as_of.isoformat()} is not in fiscal_year {self.fiscal_year}")
+        return self
+
+    # ---- resolved settings (defaults merged in) ----
+    @property
+    def sector_codes(self) -> list[str]:
+        return [s.code for s in self.sectors]
+
+    @property
+    def category_codes(self) -> list[str]:
+        return [c.code for c in self.categories]
+
+    def category_group(self, code: str) -> str:
+        return next(c.group for c in self.categories if c.code == code)
+
+    @property
+    def sign(self) -> int:
+        """+1 when variance = actual − corrected (positive = overspend), else −1."""
+        return 1 if self.variance_sign == "actual_minus_budget" else -1
+
+    @property
+    def default_as_of(self) -> dt.date:
+        return self.as_of or dt.date(self.fiscal_year, 12, 31)
+
+    @property
+    def type_labels(self) -> dict[str, str]:
+        """Known change types with labels; listed types in model.yaml restrict the set."""
+        base: dict[str, str] = dict(defaults()["change_types"])
+        if self.change_types is None:
+            return base
+        if isinstance(self.change_types, list):
+            return {code: base.get(code, code) for code in self.change_types}
+        return dict(self.change_types)
+
+    @property
+    def restricts_types(self) -> bool:
+        return self.change_types is not None
+
+    @property
+    def zero_sum(self) -> list[str]:
+        return list(self.zero_sum_types if self.zero_sum_types is not None else defaults()["zero_sum_types"])
+
+    @property
+    def tolerance(self) -> float:
+        return float(self.check_tolerance if self.check_tolerance is not None else defaults()["check_tolerance"])
+
+    def label(self, *path: str) -> str:
+        """A label from model.yaml `labels`, else from the package defaults."""
+        for source in (self.labels, defaults()["labels"]):
+            node: Any = source
+            for key in path:
+                node = node.get(key) if isinstance(node, dict) else None
+            if isinstance(node, str):
+                return node
+        return path[-1]
+
+
+def _yaml_line(root: yaml.Node | None, loc: tuple) -> int | None:
+    """The 1-based line of the node at a pydantic error location, as far as it exists."""
+    node, line = root, (root.start_mark.line + 1 if root is not None else None)
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == part), None)
+            if match is None:
+                break
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def _loc_text(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def parse_model(text: str, file: str = "model.yaml") -> Model:
+    """Parse and validate model.yaml text; raises InputError with the YAML line."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(file, f"not valid YAML: {getattr(exc, 'problem', exc)}", row=mark.line + 1 if mark else None) from None
+    if data is None:
+        raise InputError(file, "file is empty")
+    if not isinstance(data, dict):
+        raise InputError(file, "expected a mapping of settings (name, fiscal_year, unit, sectors, categories)", row=1)
+    return model_from_dict(data, file, root)
+
+
+def model_from_dict(data: dict, file: str, root: yaml.Node | None = None, where=None) -> Model:
+    """Validate a settings mapping. ``where(loc)`` may map an error location to (row, column)."""
+    try:
+        return Model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        msg = err["msg"]
+        if err["type"] == "missing":
+            msg = "missing key"
+        elif err["type"] == "extra_forbidden":
+            msg = "unknown key (check the spelling)"
+        elif err["type"] in ("literal_error", "enum"):
+            msg = f"{msg}, got {err.get('input')!r}"
+        row, column = where(loc) if where else (_yaml_line(root, loc), _loc_text(loc) or None)
+        raise InputError(file, msg, row=row, column=column) from None

@@ -1,0 +1,180 @@
+"""The input tables of the data contract and their validation.
+
+Both readers (a data folder's CSV files and a workbook's input Tables) hand a
+frame to :func:`validate`, which returns typed columns or raises one
+InputError naming the file (or sheet), row and column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+
+from budgetcontrol.contract.errors import InputError
+from budgetcontrol.contract.model import KINDS, STATUSES, Model
+from budgetcontrol.contract.values import ValueProblem, parse_amounts, parse_dates, parse_months
+
+LINE = ["sector", "category", "activity", "kind"]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    key: str  # budget | changes | actuals
+    table: str  # the Excel Table's name
+    file: str  # the CSV file's name in a data folder
+    columns: tuple[tuple[str, str], ...]  # (column name, value type)
+
+    @property
+    def names(self) -> list[str]:
+        return [c for c, _ in self.columns]
+
+
+BUDGET = TableSpec("budget", "Budget", "budget.csv", (
+    ("sector", "sector"), ("category", "category"), ("activity", "text"), ("kind", "kind"), ("amount", "amount"),
+))
+CHANGES = TableSpec("changes", "Changes", "changes.csv", (
+    ("change_id", "required"), ("date", "date"), ("status", "status"), ("type", "type"),
+    ("sector", "sector"), ("category", "category"), ("activity", "text"), ("kind", "kind"),
+    ("amount", "amount"), ("description", "text"), ("reference", "text"),
+))
+ACTUALS = TableSpec("actuals", "Actuals", "actuals.csv", (
+    ("month", "month"), ("sector", "sector"), ("category", "category"), ("activity", "text"), ("kind", "kind"), ("amount", "amount"),
+))
+SPECS = (BUDGET, CHANGES, ACTUALS)
+
+# Characters XML 1.0 (and so xlsx) cannot hold; finance-system exports sometimes carry them.
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+Locate = Callable[[object, str], dict]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The validated inputs of one model: settings and the three tables."""
+
+    model: Model
+    budget: pd.DataFrame
+    changes: pd.DataFrame
+    actuals: pd.DataFrame
+    source: str
+
+
+def csv_locate(index, column: str) -> dict:
+    return {"row": int(index), "column": column}
+
+
+def _fail(file: str, locate: Locate, index, column: str, message: str) -> InputError:
+    return InputError(file, message, **locate(index, column))
+
+
+def _codes(col: pd.Series, allowed: list[str], what: str, file: str, locate: Locate, name: str, hint: str) -> pd.Series:
+    """Map codes to the model's spelling, ignoring case as Excel's SUMIFS does."""
+    lookup = {code.casefold(): code for code in allowed}
+    mapped = col.str.casefold().map(lookup)
+    bad = mapped.isna()
+    if bad.any():
+        idx = col.index[bad.argmax()]
+        value = col[idx]
+        msg = f"{what} is empty" if value == "" else f"unknown {what} '{value}' ({hint}: {', '.join(allowed)})"
+        raise _fail(file, locate, idx, name, msg)
+    return mapped.astype(str)
+
+
+def validate(frame: pd.DataFrame, spec: TableSpec, model: Model, file: str, locate: Locate = csv_locate,
+             decimal: str = ".") -> pd.DataFrame:
+    """Typed, validated columns of one input table (index kept for error locations)."""
+    missing = [c for c in spec.names if c not in frame.columns]
+    if missing:
+        loc = locate(None, missing[0])
+        loc["row"] = loc.get("row") or 1
+        raise InputError(file, f"missing column '{missing[0]}' (expected columns: {', '.join(spec.names)})",
+                         **{k: v for k, v in loc.items() if k != "column"})
+    out = pd.DataFrame(index=frame.index)
+    for name, vtype in spec.columns:
+        col = frame[name]
+        try:
+            out[name] = _convert(col, vtype, name, model, file, locate, decimal)
+        except ValueProblem as exc:
+            raise _fail(file, locate, exc.index, name, exc.message) from None
+    if spec is ACTUALS:
+        _months_in_year(out, model, file, locate)
+    if spec is BUDGET:
+        _no_duplicate_lines(out, file, locate)
+    if spec is CHANGES:
+        _changes_consistent(out, file, locate)
+    return out
+
+
+def _convert(col: pd.Series, vtype: str, name: str, model: Model, file: str, locate: Locate, decimal: str) -> pd.Series:
+    if vtype == "amount":
+        return col if pd.api.types.is_float_dtype(col) else parse_amounts(col, decimal)
+    if vtype == "date":
+        return col if pd.api.types.is_datetime64_any_dtype(col) else parse_dates(col)
+    if vtype == "month":
+        return parse_months(col)
+    text = col.astype(str).str.strip().str.replace(_ILLEGAL_XML, " ", regex=True)
+    if vtype == "sector":
+        return _codes(text, model.sector_codes, "sector", file, locate, name, "model.yaml sectors")
+    if vtype == "category":
+        return _codes(text, model.category_codes, "category", file, locate, name, "model.yaml categories")
+    if vtype == "kind":
+        return _codes(text, list(KINDS), "kind", file, locate, name, "expected")
+    if vtype == "status":
+        return _codes(text, list(STATUSES), "status", file, locate, name, "expected")
+    if vtype == "type":
+        if model.restricts_types:
+            return _codes(text, list(model.type_labels), "change type", file, locate, name, "model.yaml change_types")
+        empty = text == ""
+        if empty.any():
+            raise ValueProblem(text.index[empty.argmax()], "change type is empty")
+        return text
+    if vtype == "required":
+        empty = text == ""
+        if empty.any():
+            raise ValueProblem(text.index[empty.argmax()], f"{name} is empty")
+    return text
+
+
+def _months_in_year(out: pd.DataFrame, model: Model, file: str, locate: Locate) -> None:
+    year = out["month"].str[:4]
+    bad = year != str(model.fiscal_year)
+    if bad.any():
+        idx = out.index[bad.argmax()]
+        raise _fail(file, locate, idx, "month", f"month {out.at[idx, 'month']} is not in fiscal_year {model.fiscal_year}")
+
+
+def _no_duplicate_lines(out: pd.DataFrame, file: str, locate: Locate) -> None:
+    key = out[LINE].apply(lambda c: c.str.casefold())
+    dup = key.duplicated(keep="first")
+    if dup.any():
+        idx = out.index[dup.argmax()]
+        first = out.index[(key == key.loc[idx]).all(axis=1).argmax()]
+        first_row = locate(first, "sector").get("row")
+        line = "/".join(out.loc[idx, LINE])
+        raise _fail(file, locate, idx, "sector",
+                    f"duplicated original-budget line {line} (first at row {first_row}); each sector/category/activity/kind appears once")
+
+
+def _changes_consistent(out: pd.DataFrame, file: str, locate: Locate) -> None:
+    """The postings of one change share its decision: date, status and type."""
+    for column in ("date", "status", "type"):
+        first = out.groupby("change_id", sort=False)[column].transform("first")
+        bad = out[column] != first
+        if bad.any():
+            idx = out.index[bad.argmax()]
+            raise _fail(file, locate, idx, column,
+                        f"change {out.at[idx, 'change_id']} has another {column} here than in its first row; all postings of a change share date, status and type")
+
+
+def check_activity_case(inputs: dict[str, pd.DataFrame], files: dict[str, str], locates: dict[str, Locate]) -> None:
+    """Excel matches text ignoring case: two activities that differ only by case would merge in the workbook."""
+    seen: dict[str, str] = {}
+    for key, frame in inputs.items():
+        for idx, value in frame["activity"].drop_duplicates().items():
+            folded = value.casefold()
+            if seen.setdefault(folded, value) != value:
+                raise _fail(files[key], locates[key], idx, "activity",
+                            f"activity '{value}' differs from '{seen[folded]}' only by upper/lower case; Excel would treat them as one")

@@ -1,0 +1,113 @@
+"""Turning text cells into numbers, dates and months, column at a time.
+
+Numbers: a strict pattern for the common well-formed case parses the whole
+column at once; whatever it does not accept goes to Babel's locale-aware
+parser (da_DK or en_US), which either parses it or says what is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pandas as pd
+from babel.numbers import NumberFormatError, parse_decimal
+
+LOCALE = {",": "da_DK", ".": "en_US"}
+_PLAIN = {
+    ".": re.compile(r"^-?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$"),
+    ",": re.compile(r"^-?(\d+|\d{1,3}(\.\d{3})+)(,\d+)?$"),
+}
+
+
+class ValueProblem(Exception):
+    """A cell that cannot be read; carries the index label of the bad cell."""
+
+    def __init__(self, index, message: str):
+        super().__init__(message)
+        self.index = index
+        self.message = message
+
+
+def normalise_number_text(s: pd.Series) -> pd.Series:
+    """Unicode minus to '-', trailing minus (SAP style '1.234,5-') to leading, spaces out."""
+    s = s.str.replace("\u2212", "-", regex=False).str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
+    trailing = s.str.endswith("-") & ~s.str.startswith("-")
+    return s.where(~trailing, "-" + s.str[:-1])
+
+
+def parse_amounts(text: pd.Series, decimal: str) -> pd.Series:
+    """Numbers written with ``decimal`` as decimal mark; raises ValueProblem at the first bad cell."""
+    s = normalise_number_text(text.astype(str))
+    empty = s == ""
+    if empty.any():
+        raise ValueProblem(s.index[empty.argmax()], "amount is empty")
+    ok = s.str.match(_PLAIN[decimal])
+    group, dec = (",", ".") if decimal == "." else (".", ",")
+    fast = pd.to_numeric(s[ok].str.replace(group, "", regex=False).str.replace(dec, ".", regex=False), errors="coerce")
+    out = pd.Series(index=s.index, dtype="float64")
+    out[ok] = fast
+    for idx, value in s[~ok].items():
+        out[idx] = _parse_one(idx, value, decimal)
+    return out
+
+
+def _parse_one(idx, value: str, decimal: str) -> float:
+    try:
+        number = parse_decimal(value, locale=LOCALE[decimal], strict=True)
+    except NumberFormatError as exc:
+        hint = "Danish export: 1.234,5" if decimal == "," else "plain CSV: 1234.5"
+        detail = str(exc).split(". ", 1)[-1] if "Did you mean" in str(exc) else ""
+        raise ValueProblem(idx, f"'{value}' is not a number ({hint}){'; ' + detail if detail else ''}") from None
+    if not isinstance(number, Decimal) or not number.is_finite():
+        raise ValueProblem(idx, f"'{value}' is not a number")
+    return float(number)
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
+
+
+def parse_dates(text: pd.Series) -> pd.Series:
+    """Dates as ISO ``2014-02-26`` or Danish ``26-02-2014`` / ``26.02.2014``."""
+    s = text.astype(str)
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    for fmt in _DATE_FORMATS:
+        todo = out.isna()
+        if not todo.any():
+            break
+        out[todo] = pd.to_datetime(s[todo], format=fmt, errors="coerce")
+    bad = out.isna()
+    if bad.any():
+        value = s[bad].iloc[0]
+        msg = "date is empty" if value == "" else f"'{value}' is not a date (use YYYY-MM-DD)"
+        raise ValueProblem(s.index[bad.argmax()], msg)
+    return out
+
+
+_MONTH = [
+    (re.compile(r"^(\d{4})-(\d{1,2})$"), (1, 2)),
+    (re.compile(r"^(\d{4})-(\d{1,2})-\d{1,2}$"), (1, 2)),
+    (re.compile(r"^(\d{1,2})[-.](\d{4})$"), (2, 1)),
+]
+
+
+def parse_months(text: pd.Series) -> pd.Series:
+    """Months as ``YYYY-MM`` (also ``YYYY-MM-DD`` and Danish ``MM-YYYY``); returns ``YYYY-MM`` text."""
+    s = text.astype(str)
+    out = pd.Series(index=s.index, dtype=object)
+    for pattern, (yi, mi) in _MONTH:
+        todo = out.isna()
+        if not todo.any():
+            break
+        parts = s[todo].str.extract(pattern)
+        hit = parts[0].notna()
+        year = parts.loc[hit, yi - 1].astype(int)
+        month = parts.loc[hit, mi - 1].astype(int)
+        valid = (month >= 1) & (month <= 12)
+        out.loc[valid[valid].index] = [f"{y:04d}-{m:02d}" for y, m in zip(year[valid], month[valid])]
+    bad = out.isna()
+    if bad.any():
+        value = s[bad].iloc[0]
+        msg = "month is empty" if value == "" else f"'{value}' is not a month (use YYYY-MM)"
+        raise ValueProblem(s.index[bad.argmax()], msg)
+    return out.astype(str)

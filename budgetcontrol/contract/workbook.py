@@ -1,0 +1,181 @@
+"""Reading a built controller workbook's inputs: the Settings sheet and the Budget,
+Changes and Actuals Tables (python-calamine), so that rows typed in Excel count.
+
+Cells must hold what the formulas can use: numbers in amount cells, dates in date and
+month cells. Anything else is refused with the sheet and cell named, because the
+workbook's own SUMIFS would silently skip it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+from openpyxl.utils import get_column_letter as col
+from python_calamine import CalamineWorkbook
+
+from budgetcontrol.contract.errors import InputError
+from budgetcontrol.contract.model import model_from_dict
+from budgetcontrol.contract.tables import SPECS, Inputs, TableSpec, check_activity_case, validate
+from budgetcontrol.contract.settings_sheet import HEADER_ROW as SETTINGS_HEADER
+from budgetcontrol.contract.settings_sheet import KEY, ROWS, SIGNS, VALUE
+from budgetcontrol.contract.settings_sheet import SHEET as SETTINGS
+
+
+def _open(path: Path) -> CalamineWorkbook:
+    if not path.is_file():
+        raise InputError(str(path), "file not found")
+    if not zipfile.is_zipfile(path):
+        raise InputError(str(path), "not an .xlsx workbook (not a zip package)")
+    try:
+        return CalamineWorkbook.from_path(str(path), load_tables=True)
+    except Exception as exc:  # calamine raises its own types for damaged packages
+        raise InputError(str(path), f"cannot read the workbook: {exc}") from None
+
+
+def _table(wb: CalamineWorkbook, name: str, file: str):
+    if name not in wb.table_names:
+        raise InputError(file, f"the workbook has no Excel Table named '{name}' (was it renamed or deleted?)")
+    return wb.get_table_by_name(name)
+
+
+def _text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def _settings(wb: CalamineWorkbook, file: str) -> tuple[dict, dict[str, str]]:
+    if SETTINGS not in wb.sheet_names:
+        raise InputError(file, "the workbook has no 'Settings' sheet")
+    grid = wb.get_sheet_by_name(SETTINGS).to_python(skip_empty_area=False)
+    cells: dict[str, str] = {}
+    values: dict[str, object] = {}
+    wanted = {key for key, *_ in ROWS}
+    for r, row in enumerate(grid, start=1):
+        if r > SETTINGS_HEADER and len(row) >= VALUE and row[KEY - 1] in wanted:
+            values[row[KEY - 1]] = row[VALUE - 1]
+            cells[row[KEY - 1]] = f"{col(VALUE)}{r}"
+    for key in wanted:
+        if key not in values:
+            raise InputError(file, f"setting '{key}' is missing (column A of the Settings sheet)", sheet=SETTINGS)
+    return values, cells
+
+
+def _model(wb: CalamineWorkbook, file: str):
+    values, cells = _settings(wb, file)
+
+    def fail(key: str, message: str) -> InputError:
+        return InputError(file, message, sheet=SETTINGS, cell=cells[key], column=key)
+
+    sign = values["variance_sign"]
+    if sign not in (1, -1, 1.0, -1.0):
+        raise fail("variance_sign", f"variance sign must be 1 or -1, got {_text(sign)!r}")
+    as_of = values["as_of"]
+    if isinstance(as_of, dt.datetime):
+        as_of = as_of.date()
+    if not isinstance(as_of, dt.date):
+        raise fail("as_of", f"as-of date must be a date cell, got {_text(as_of)!r}")
+    for key, expected in (("approved_status", "approved"), ("pending_status", "pending")):
+        if str(values[key]).strip().casefold() != expected:
+            raise fail(key, f"must be '{expected}' (the data contract's status), got {_text(values[key])!r}")
+    sectors = [{"code": _text(c), "name": _text(n)} for c, n in _table(wb, "Sectors", file).to_python() if _text(c)]
+    categories = [{"code": _text(c), "name": _text(n), "group": _text(g) or "operating"}
+                  for c, n, g in _table(wb, "Categories", file).to_python() if _text(c)]
+    types = [(_text(c), _text(label), z) for c, label, z in _table(wb, "ChangeTypes", file).to_python() if _text(c)]
+    data = {
+        "name": _text(values["name"]), "fiscal_year": values["fiscal_year"], "unit": _text(values["unit"]),
+        "sectors": sectors, "categories": categories, "variance_sign": SIGNS[int(sign)], "as_of": as_of,
+        "zero_sum_types": [c for c, _, z in types if z in (1, 1.0)],
+        "check_tolerance": values["check_tolerance"],
+    }
+    if values["change_types_listed"] in (1, 1.0):
+        data["change_types"] = {c: label or c for c, label, _ in types}
+
+    def where(loc: tuple) -> tuple[int | None, str | None]:
+        key = str(loc[0]) if loc else ""
+        return None, ".".join(str(p) for p in loc) or key
+
+    try:
+        return model_from_dict(data, file, where=where)
+    except InputError as exc:
+        key = exc.column.split(".")[0] if exc.column else ""
+        if key in cells:
+            raise InputError(file, exc.message, sheet=SETTINGS, cell=cells[key], column=key) from None
+        table = {"sectors": "Sectors", "categories": "Categories"}.get(key, "ChangeTypes")
+        raise InputError(file, f"{exc.column}: {exc.message}", sheet=SETTINGS, column=f"Table {table}") from None
+
+
+def _frame(wb: CalamineWorkbook, spec: TableSpec, file: str) -> tuple[pd.DataFrame, callable]:
+    table = _table(wb, spec.table, file)
+    header_row0, first_col0 = table.start
+    sheet = table.sheet
+    names = [str(c).strip() for c in table.columns]
+
+    def locate(index, column: str) -> dict:
+        c = names.index(column) if column in names else len(names)
+        row = header_row0 + 1 if index is None else int(index)
+        return {"sheet": sheet, "cell": f"{col(first_col0 + c + 1)}{row}", "column": column}
+
+    rows = table.to_python()
+    frame = pd.DataFrame(rows, columns=names, dtype=object) if rows else pd.DataFrame(columns=names, dtype=object)
+    frame.index = pd.RangeIndex(header_row0 + 2, header_row0 + 2 + len(frame))
+    frame = frame[frame.map(lambda v: v not in ("", None)).any(axis=1)] if len(frame) else frame
+    _nothing_below(wb, table, file, names)
+    types = dict(spec.columns)
+    for name in names:
+        if name not in types:
+            continue
+        frame[name] = _typed(frame[name], types[name], file, lambda idx, n=name: locate(idx, n))
+    return frame, locate
+
+
+def _typed(values: pd.Series, vtype: str, file: str, locate) -> pd.Series:
+    """Convert cells of one column; numbers and dates must be real numbers and dates."""
+    if vtype == "amount":
+        bad = values.map(lambda v: isinstance(v, bool) or not isinstance(v, (int, float)))
+        if bad.any():
+            idx = values.index[bad.argmax()]
+            what = "empty" if values[idx] in ("", None) else f"text {values[idx]!r}, not a number"
+            raise InputError(file, f"amount cell is {what} (the workbook's formulas would skip it)", **locate(idx))
+        return values.astype("float64")
+    if vtype in ("date", "month"):
+        bad = values.map(lambda v: not isinstance(v, (dt.date, dt.datetime)))
+        if bad.any():
+            idx = values.index[bad.argmax()]
+            what = "empty" if values[idx] in ("", None) else f"text {values[idx]!r}, not a date"
+            raise InputError(file, f"{vtype} cell is {what} (the workbook's formulas would skip it)", **locate(idx))
+        stamps = pd.to_datetime(values.map(lambda v: pd.Timestamp(v)))
+        return stamps.dt.strftime("%Y-%m") if vtype == "month" else stamps.astype("datetime64[ns]")
+    return values.map(_text).astype(str)
+
+
+def _nothing_below(wb: CalamineWorkbook, table, file: str, names: list[str]) -> None:
+    """Rows typed right under a Table that did not grow with them would be ignored by every formula."""
+    (last_row0, _), (_, first_col0) = table.end, table.start
+    grid = wb.get_sheet_by_name(table.sheet).to_python(skip_empty_area=False)
+    below = last_row0 + 1
+    if below < len(grid):
+        row = grid[below][first_col0:first_col0 + len(names)]
+        if any(v not in ("", None) for v in row):
+            raise InputError(file, f"row {below + 1} is below the Table '{table.name}' but not part of it; "
+                                   f"extend the Table (Excel: Table Design → Resize Table) so the formulas include it",
+                             sheet=table.sheet, cell=f"{col(first_col0 + 1)}{below + 1}")
+
+
+def load_workbook_inputs(path: str | Path) -> Inputs:
+    path = Path(path)
+    file = str(path)
+    wb = _open(path)
+    model = _model(wb, file)
+    tables, locates = {}, {}
+    for spec in SPECS:
+        frame, locate = _frame(wb, spec, file)
+        tables[spec.key] = validate(frame, spec, model, file, locate)
+        locates[spec.key] = locate
+    check_activity_case(tables, {k: file for k in tables}, locates)
+    return Inputs(model=model, source=file, **tables)

@@ -1,0 +1,40 @@
+"""The pure engine: pandas functions over validated tables, no Excel and no file I/O.
+
+:func:`compute` runs every concept for one as-of date; each concept lives in its own
+module (``corrected``, ``rollup``, ``checks``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from budgetcontrol.contract.tables import Inputs
+from budgetcontrol.engine import checks, corrected, rollup
+
+
+@dataclass(frozen=True)
+class Result:
+    inputs: Inputs
+    as_of: dt.date
+    lines: pd.DataFrame  # corrected budget per line, by change type
+    audit: pd.DataFrame  # change rows per line
+    base: pd.DataFrame  # sector × category × kind
+    summary: pd.DataFrame  # the export contract, with totals
+    groups: pd.DataFrame  # operating / capital totals
+    checks: list  # list[checks.Check]
+    types: list[str]  # change types shown as columns
+
+
+def compute(inputs: Inputs, as_of: dt.date | None = None) -> Result:
+    model = inputs.model
+    as_of = as_of or model.default_as_of
+    lines = corrected.lines(inputs.budget, inputs.changes, model, as_of)
+    audit = corrected.audit(inputs.changes, model, as_of)
+    base = rollup.base(lines, inputs.actuals, model, as_of)
+    groups = rollup.group_totals(base, model)
+    types = corrected.change_types(model, inputs.changes)
+    found = checks.run(inputs, as_of, lines, audit, base, groups, types)
+    return Result(inputs, as_of, lines, audit, base, rollup.summary(base, model), groups, found, types)

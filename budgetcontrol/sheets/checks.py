@@ -1,0 +1,97 @@
+"""The Checks sheet (kontroller): OK, or the break shown. Twin of ``engine/checks.py``:
+each row computes the check's two figures with formulas, the difference, and OK/BRUD
+against the tolerance setting. B2 holds the overall status."""
+
+from __future__ import annotations
+
+from budgetcontrol.engine import Result
+from budgetcontrol.sheets import audit, corrected
+from budgetcontrol.sheets import formulas as f
+from budgetcontrol.sheets.layout import Conditional, SheetLayout, ref
+from budgetcontrol.sheets.names import CHECKS
+from budgetcontrol.sheets.summary import ACT_NET, CORR_NET, ORIGINAL, Anchors
+
+HEADER_ROW, FIRST = 4, 5
+NO, LABEL, LEFT, RIGHT, DIFF, STATUS, ID, DETAIL = range(1, 9)
+
+LABELS = {
+    "original_ties": "Oprindeligt budget på 'Corrected budget' = Budget-tabellen i alt",
+    "approved_ties": "Godkendte ændringer på 'Corrected budget' = godkendte ændringer i Changes til og med opgørelsesdatoen",
+    "types_add_up": "Kolonnerne pr. ændringstype summer til godkendte ændringer i alt (en ukendt type bryder)",
+    "summary_original": "Sektoroversigt: oprindeligt budget i alt = 'Corrected budget'",
+    "summary_corrected": "Sektoroversigt: korrigeret budget i alt = 'Corrected budget'",
+    "summary_actual": "Sektoroversigt: regnskab i alt = Actuals-tabellen til og med opgørelsesmåneden",
+    "groups_add_up": "I alt Drift + I alt Anlæg = I alt",
+    "drilldown_complete": "Ændringssporet (Audit) dækker alle godkendte ændringer (ellers: opdater projektmappen)",
+    "lines_in_budget": "Ændringer posteret på linjer, der ikke findes i oprindeligt budget (antal linjer)",
+    "zero_sum_total": "Ændringer af nulsumstyper (omplaceringer) netter til 0 i alt",
+    "amounts_numeric": "Beløbsceller med tekst i Budget, Changes og Actuals (antal)",
+    "dates_valid": "Dato- og månedsceller uden gyldig dato i Changes og Actuals (antal)",
+    "zero_sum": "Omplacering netter til 0",
+}
+
+
+def _formulas(result: Result, anchors: Anchors) -> dict[str, tuple[str, str]]:
+    cb = lambda key: f"SUM({corrected.column_range(result, key)})"  # noqa: E731
+    types = [f"type:{t}" for t in result.types]
+    type_block = f"SUM({corrected.block_range(result, types[0], types[-1])})" if types else "0"
+    grand = lambda c: anchors.cell(anchors.grand, c)  # noqa: E731
+    amount = lambda t: f"COUNTA({t}[amount])-COUNT({t}[amount])"  # noqa: E731
+    zero_sum = (f"SUMPRODUCT(SUMIFS(Changes[amount],Changes[type],ChangeTypes[code],Changes[status],{f.APPROVED},"
+                f"Changes[date],{f.up_to(f.AS_OF)})*ChangeTypes[zero_sum])")
+    return {
+        "original_ties": (cb("original"), "SUM(Budget[amount])"),
+        "approved_ties": (cb("approved"), f.sumifs("Changes[amount]", f.counted())),
+        "types_add_up": (type_block, cb("approved")),
+        "summary_original": (grand(ORIGINAL), cb("original")),
+        "summary_corrected": (grand(CORR_NET), cb("corrected")),
+        "summary_actual": (grand(ACT_NET), f.sumifs("Actuals[amount]", f.actual_to_date())),
+        "groups_add_up": (f.plus([anchors.cell(r, CORR_NET) for r in anchors.groups.values()]), grand(CORR_NET)),
+        "drilldown_complete": (f"SUM({audit.counted_range(result)})", cb("approved")),
+        "lines_in_budget": (f"COUNTIF({corrected.column_range(result, 'in_budget')},0)", "0"),
+        "zero_sum_total": (zero_sum, "0"),
+        "amounts_numeric": ("+".join(amount(t) for t in ("Budget", "Changes", "Actuals")), "0"),
+        "dates_valid": ("COUNTA(Changes[date])-COUNT(Changes[date])+COUNTA(Actuals[month])-COUNT(Actuals[month])", "0"),
+    }
+
+
+def layout(result: Result, anchors: Anchors) -> SheetLayout:
+    sheet = SheetLayout(CHECKS, "check")
+    sheet.put(1, 1, "Kontroller", "title")
+    sheet.put(2, 1, "Status:", "subtitle")
+    for c, label in zip(range(NO, DETAIL + 1), ["#", "Kontrol", "Værdi", "Skal være", "Forskel", "Status", "Ændring",
+                                                  "Fundet ved opbygning"]):
+        sheet.put(HEADER_ROW, c, label, "header")
+    formulas = _formulas(result, anchors)
+    r = FIRST
+    for check in result.checks:
+        key = check.key.split(":", 1)[0]
+        sheet.put(r, NO, r - FIRST + 1, "integer")
+        sheet.put(r, LABEL, LABELS[key], "text")
+        if key == "zero_sum":
+            change_id = check.key.split(":", 1)[1]
+            sheet.put(r, ID, change_id, "code_text")
+            left = f.sumifs("Changes[amount]", [("Changes[change_id]", f.text(ref(r, ID, "c")))] + f.counted())
+            right = "0"
+        else:
+            left, right = formulas[key]
+        sheet.formula(r, LEFT, left, check.left)
+        if right == "0":
+            sheet.put(r, RIGHT, 0, "amount")
+            sheet.cells[(r, RIGHT)].expect = None
+        else:
+            sheet.formula(r, RIGHT, right, check.right)
+        sheet.formula(r, DIFF, f"{ref(r, LEFT)}-{ref(r, RIGHT)}", check.difference)
+        sheet.formula(r, STATUS, f.status(ref(r, DIFF)), "OK" if check.ok else "BRUD", "status")
+        if check.detail:
+            sheet.put(r, DETAIL, check.detail, "text")
+        r += 1
+    last = r - 1
+    all_ok = all(c.ok for c in result.checks)
+    sheet.formula(2, 2, f'IF(COUNTIF({ref(FIRST, STATUS, "cr")}:{ref(last, STATUS, "cr")},"BRUD")=0,"OK","BRUD")',
+                  "OK" if all_ok else "BRUD", "status")
+    sheet.conditionals.append(Conditional("B2", 'B2="BRUD"', "break_text"))
+    sheet.conditionals.append(Conditional(f"{ref(FIRST, STATUS)}:{ref(last, STATUS)}", f'{ref(FIRST, STATUS, "c")}="BRUD"', "break_text"))
+    sheet.widths.update({NO: 5, LABEL: 90, LEFT: 14, RIGHT: 14, DIFF: 12, STATUS: 9, ID: 12, DETAIL: 50})
+    sheet.freeze = f"A{FIRST}"
+    return sheet

@@ -1,0 +1,110 @@
+"""What a sheet holds, independent of the file writer.
+
+A sheet module (``sheets/corrected.py`` …) returns a :class:`SheetLayout`: cells with
+a value or a formula, a style key, and — for every figure — the engine's value the
+formula must produce (``expect``). The writer (``xlsx/writer.py``) turns layouts into a
+workbook; the verifier (``verify.py``) recalculates that workbook and holds every
+``expect`` against what the spreadsheet computed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+
+
+def col(n: int) -> str:
+    return get_column_letter(n)
+
+
+def ref(row: int, column: int, absolute: str = "") -> str:
+    """A1 reference; ``absolute`` may hold 'c' and/or 'r' for $ on column/row."""
+    c = ("$" if "c" in absolute else "") + col(column)
+    r = ("$" if "r" in absolute else "") + str(row)
+    return c + r
+
+
+def sheet_ref(sheet: str, row: int, column: int) -> str:
+    return f"'{sheet}'!${col(column)}${row}"
+
+
+def range_ref(sheet: str, first_row: int, last_row: int, column: int) -> str:
+    c = col(column)
+    return f"'{sheet}'!${c}${first_row}:${c}${last_row}"
+
+
+@dataclass
+class Cell:
+    value: Any = None  # text, number, date, or a formula starting with "=" (only when formula=True)
+    style: str = "text"
+    expect: Any = None  # the engine's figure for a formula cell, or None
+    formula: bool = False
+    link: str | None = None  # internal hyperlink target, e.g. "'Audit'!A7"
+
+
+@dataclass
+class Table:
+    name: str
+    first_row: int  # header row
+    last_row: int
+    first_col: int
+    columns: list[str]
+    style: str = "TableStyleLight9"
+
+
+@dataclass
+class Conditional:
+    range: str
+    formula: str
+    style: str  # a key of xlsx.styles.CONDITIONAL
+
+
+@dataclass
+class Validation:
+    range: str
+    kind: str  # "list" | "whole" | "date"
+    formula1: str
+    formula2: str | None = None
+    prompt: str = ""
+
+
+@dataclass
+class SheetLayout:
+    name: str
+    role: str  # input | output | calc | check
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    widths: dict[int, float] = field(default_factory=dict)
+    freeze: str | None = None
+    tables: list[Table] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # workbook-level defined names
+    conditionals: list[Conditional] = field(default_factory=list)
+    validations: list[Validation] = field(default_factory=list)
+    merges: list[str] = field(default_factory=list)
+    outline: dict[int, int] = field(default_factory=dict)  # row -> outline level
+    hidden_rows: set[int] = field(default_factory=set)
+
+    def put(self, row: int, column: int, value: Any, style: str = "text", expect: Any = None,
+            link: str | None = None) -> Cell:
+        cell = Cell(value=value, style=style, expect=expect, link=link)
+        self.cells[(row, column)] = cell
+        return cell
+
+    def formula(self, row: int, column: int, text: str, expect: Any, style: str = "amount") -> Cell:
+        """A formula cell; ``expect`` is the engine's figure it must equal after recalculation."""
+        text = text if text.startswith("=") else "=" + text
+        cell = Cell(value=text, style=style, expect=expect, formula=True)
+        self.cells[(row, column)] = cell
+        return cell
+
+    def fit_widths(self, minimum: float = 8, maximum: float = 60, padding: float = 2) -> None:
+        """Column widths that fit the text and figures (formulas count as figures of 12 characters)."""
+        for (row, column), cell in self.cells.items():
+            if cell.formula:
+                length = 12 if cell.style != "text" else 16
+            elif cell.style in ("title", "subtitle", "note"):
+                continue
+            else:
+                length = len(str(cell.value)) if cell.value is not None else 0
+            self.widths[column] = max(self.widths.get(column, minimum), min(maximum, length + padding))

@@ -1,0 +1,65 @@
+"""The Settings sheet (Indstillinger): the model's settings as named input cells, and the
+Sectors, Categories and ChangeTypes Tables. Formulas use the names, never constants."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from budgetcontrol.contract.model import Model
+from budgetcontrol.sheets import formulas as f
+from budgetcontrol.sheets.layout import SheetLayout, Table, Validation, sheet_ref
+
+from budgetcontrol.contract.settings_sheet import HEADER_ROW, KEY, LABEL, NAME, ROWS, SHEET, VALUE
+
+SECTORS_COL, CATEGORIES_COL, TYPES_COL = 5, 8, 12
+
+
+def settings_values(model: Model, as_of: dt.date) -> dict[str, object]:
+    return {
+        "name": model.name, "fiscal_year": model.fiscal_year, "unit": model.unit, "as_of": as_of,
+        "variance_sign": model.sign, "approved_status": "approved", "pending_status": "pending",
+        "check_tolerance": model.tolerance, "change_types_listed": 1 if model.restricts_types else 0,
+    }
+
+
+def layout(model: Model, as_of: dt.date, type_codes: list[str]) -> SheetLayout:
+    sheet = SheetLayout(SHEET, "input")
+    sheet.put(1, 1, "Indstillinger", "title")
+    sheet.put(2, 1, "Gule celler er input. Formlerne bruger navnene i kolonne D (f.eks. AsOf), aldrig faste tal.", "note")
+    for c, label in enumerate(["Nøgle", "Indstilling", "Værdi", "Navn"], start=1):
+        sheet.put(HEADER_ROW, c, label, "header")
+    values = settings_values(model, as_of)
+    for i, (key, label, name, style) in enumerate(ROWS):
+        row = HEADER_ROW + 1 + i
+        sheet.put(row, KEY, key, "code")
+        sheet.put(row, LABEL, label, "text")
+        sheet.put(row, VALUE, values[key], style)
+        if name:
+            sheet.put(row, NAME, name, "code")
+            sheet.names[name] = sheet_ref(SHEET, row, VALUE)
+        if key == "variance_sign":
+            sheet.validations.append(Validation(f"C{row}", "list", '"1,-1"', prompt="1 eller -1"))
+        if key == "as_of":
+            sheet.validations.append(Validation(f"C{row}", "date", "DATE(1900,1,1)", "DATE(2200,12,31)"))
+    _list_table(sheet, "Sectors", SECTORS_COL, ["code", "name"], [[s.code, s.name] for s in model.sectors])
+    _list_table(sheet, "Categories", CATEGORIES_COL, ["code", "name", "group"],
+                [[c.code, c.name, c.group] for c in model.categories])
+    labels = model.type_labels
+    types = list(dict.fromkeys(list(labels) + type_codes))
+    _list_table(sheet, "ChangeTypes", TYPES_COL, ["code", "label", "zero_sum"],
+                [[t, labels.get(t, t), 1 if t in model.zero_sum else 0] for t in types])
+    sheet.widths.update({KEY: 20, LABEL: 60, VALUE: 26, 4: 16})
+    sheet.freeze = "A5"
+    return sheet
+
+
+def _list_table(sheet: SheetLayout, name: str, first_col: int, columns: list[str], rows: list[list]) -> None:
+    sheet.put(HEADER_ROW - 1, first_col, name, "subtitle")
+    for c, header in enumerate(columns):
+        sheet.put(HEADER_ROW, first_col + c, header, "header")
+        sheet.widths[first_col + c] = 14 if header != "name" and header != "label" else 30
+    for r, values in enumerate(rows, start=HEADER_ROW + 1):
+        for c, value in enumerate(values):
+            sheet.put(r, first_col + c, value, "input_int" if isinstance(value, int) else "input_text")
+    last = HEADER_ROW + max(len(rows), 1)
+    sheet.tables.append(Table(name, HEADER_ROW, last, first_col, columns, "TableStyleLight1"))

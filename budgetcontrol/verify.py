@@ -1,0 +1,73 @@
+"""verify: recalculate a workbook in LibreOffice and hold every formula cell against the engine.
+
+The expected figures come from laying the workbook out again from its own input Tables,
+so a stale or hand-damaged output sheet shows up as mismatches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+
+from budgetcontrol import contract, sheets
+from budgetcontrol.engine import compute
+from budgetcontrol.recalc import recalculate
+from budgetcontrol.sheets.layout import SheetLayout, ref
+
+TOLERANCE = 0.0005  # far below the krone; only float noise may differ
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    sheet: str
+    cell: str
+    expected: object
+    got: object
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.cell}: expected {self.expected!r}, got {self.got!r}"
+
+
+def same(expected, got) -> bool:
+    if isinstance(expected, (dt.date, dt.datetime)):
+        if isinstance(got, (int, float)) and not isinstance(got, bool):
+            got = EXCEL_EPOCH + dt.timedelta(days=int(got))
+        if isinstance(got, dt.datetime):
+            got = got.date()
+        exp = expected.date() if isinstance(expected, dt.datetime) else expected
+        return got == exp
+    if isinstance(expected, (int, float)) and not isinstance(expected, bool):
+        return isinstance(got, (int, float)) and not isinstance(got, bool) and math.isclose(
+            float(got), float(expected), abs_tol=TOLERANCE, rel_tol=1e-12)
+    return str(got) == str(expected)
+
+
+def compare(layouts: list[SheetLayout], recalculated: str | Path) -> tuple[list[Mismatch], int]:
+    """Mismatches between each formula cell's expected figure and the recalculated value, and the count compared."""
+    wb = CalamineWorkbook.from_path(str(recalculated))
+    mismatches: list[Mismatch] = []
+    compared = 0
+    for layout in layouts:
+        formulas = [(pos, cell) for pos, cell in layout.cells.items() if cell.formula]
+        if not formulas:
+            continue
+        grid = wb.get_sheet_by_name(layout.name).to_python(skip_empty_area=False)
+        for (r, c), cell in formulas:
+            got = grid[r - 1][c - 1] if r - 1 < len(grid) and c - 1 < len(grid[r - 1]) else None
+            compared += 1
+            if cell.expect is None or not same(cell.expect, got):
+                mismatches.append(Mismatch(layout.name, ref(r, c), cell.expect, got))
+    return mismatches, compared
+
+
+def verify(workbook: str | Path) -> tuple[list[Mismatch], int]:
+    result = compute(contract.load(workbook))
+    layouts = sheets.layouts(result)
+    with tempfile.TemporaryDirectory(prefix="bc-verify-") as tmp:
+        return compare(layouts, recalculate(workbook, tmp))

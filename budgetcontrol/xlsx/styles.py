@@ -1,0 +1,66 @@
+"""Cell styles by key: fonts, fills, borders and number formats of the controller workbook."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.differential import DifferentialStyle
+
+from budgetcontrol.contract.model import defaults
+
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+THIN = Side(style="thin", color="808080")
+TAB_COLORS = {"input": "FFD966", "output": "4472C4", "calc": "A5A5A5", "check": "70AD47"}
+
+
+@lru_cache(maxsize=None)
+def style(key: str) -> dict:
+    """openpyxl attributes for a style key (cached: openpyxl shares equal style objects)."""
+    fmt = defaults()["formats"]
+    amount = fmt["amount"]
+    table = {
+        "title": {"font": Font(bold=True, size=14)},
+        "subtitle": {"font": Font(bold=True, size=11)},
+        "note": {"font": Font(italic=True, color="595959")},
+        "date_note": {"font": Font(italic=True, color="595959"), "number_format": fmt["date"],
+                      "alignment": Alignment(horizontal="left")},
+        "header": {"font": Font(bold=True), "fill": HEADER_FILL, "border": Border(bottom=THIN)},
+        "header_wrap": {"font": Font(bold=True), "fill": HEADER_FILL, "border": Border(bottom=THIN),
+                        "alignment": Alignment(wrap_text=True, vertical="top")},
+        "group_header": {"font": Font(bold=True), "fill": HEADER_FILL, "alignment": Alignment(horizontal="center")},
+        "code": {"font": Font(size=8, color="808080")},
+        "code_text": {"font": Font(color="404040")},
+        "text": {},
+        "indent": {"alignment": Alignment(indent=1)},
+        "group_heading": {"font": Font(bold=True, size=11)},
+        "amount": {"number_format": amount},
+        "integer": {"number_format": "0"},
+        "flag": {"number_format": "0", "alignment": Alignment(horizontal="center")},
+        "date": {"number_format": fmt["date"]},
+        "total_label": {"font": Font(bold=True), "border": Border(top=THIN)},
+        "total_amount": {"font": Font(bold=True), "number_format": amount, "border": Border(top=THIN)},
+        "group_total_label": {"font": Font(bold=True), "fill": TOTAL_FILL, "border": Border(top=THIN, bottom=THIN)},
+        "group_total_amount": {"font": Font(bold=True), "fill": TOTAL_FILL, "number_format": amount,
+                               "border": Border(top=THIN, bottom=THIN)},
+        "status": {"font": Font(bold=True, color="375623"), "alignment": Alignment(horizontal="center")},
+        "link": {"font": Font(color="0563C1", underline="single")},
+        "input_text": {"fill": INPUT_FILL},
+        "input_int": {"fill": INPUT_FILL, "number_format": "0"},
+        "input_decimal": {"fill": INPUT_FILL, "number_format": "0.000"},
+        "input_date": {"fill": INPUT_FILL, "number_format": fmt["date"], "alignment": Alignment(horizontal="left")},
+        "input_month": {"number_format": fmt["month"]},
+        "input_amount": {"number_format": amount},
+    }
+    return table[key]
+
+
+def conditional(key: str) -> DifferentialStyle:
+    red_fill = PatternFill(bgColor="F8CBAD", fill_type="solid")
+    return {
+        "overspend": DifferentialStyle(font=Font(color="9C0006", bold=True), fill=red_fill),
+        "break": DifferentialStyle(fill=red_fill),
+        "break_text": DifferentialStyle(font=Font(color="9C0006", bold=True), fill=red_fill),
+    }[key]

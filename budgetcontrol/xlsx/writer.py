@@ -1,0 +1,79 @@
+"""Turning sheet layouts into an .xlsx file with openpyxl."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.properties import CalcProperties
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.table import Table, TableStyleInfo
+
+from budgetcontrol.sheets.layout import SheetLayout, col
+from budgetcontrol.xlsx.safe import write_atomically
+from budgetcontrol.xlsx.styles import TAB_COLORS, conditional, style
+
+# Fixed document timestamp: the same inputs give the same workbook.
+EPOCH = dt.datetime(2000, 1, 1)
+
+
+def workbook(layouts: list[SheetLayout]) -> Workbook:
+    wb = Workbook()
+    wb.remove(wb.active)
+    for layout in layouts:
+        _sheet(wb, layout)
+        for name, target in layout.names.items():
+            wb.defined_names[name] = DefinedName(name, attr_text=target)
+    wb.calculation = CalcProperties(fullCalcOnLoad=True)
+    wb.properties.creator = "budgetcontrol"
+    wb.properties.created = wb.properties.modified = EPOCH
+    return wb
+
+
+def _sheet(wb: Workbook, layout: SheetLayout) -> None:
+    ws = wb.create_sheet(layout.name)
+    ws.sheet_properties.tabColor = TAB_COLORS[layout.role]
+    for (row, column), cell in layout.cells.items():
+        target = ws.cell(row=row, column=column)
+        target.value = cell.value
+        if not cell.formula and isinstance(cell.value, str) and target.data_type == "f":
+            target.data_type = "s"  # text from the data is never a formula
+        for attr, value in style(cell.style).items():
+            setattr(target, attr, value)
+        if cell.link:
+            target.hyperlink = Hyperlink(ref=target.coordinate, location=cell.link, display=str(cell.value))
+    for column, width in layout.widths.items():
+        ws.column_dimensions[col(column)].width = width
+    if layout.freeze:
+        ws.freeze_panes = layout.freeze
+    for table in layout.tables:
+        ref = f"{col(table.first_col)}{table.first_row}:{col(table.first_col + len(table.columns) - 1)}{table.last_row}"
+        t = Table(displayName=table.name, ref=ref)
+        t.tableStyleInfo = TableStyleInfo(name=table.style, showRowStripes=True)
+        ws.add_table(t)
+    for merged in layout.merges:
+        ws.merge_cells(merged)
+    for rule in layout.conditionals:
+        ws.conditional_formatting.add(rule.range, FormulaRule(formula=[rule.formula], stopIfTrue=False,
+                                                              font=conditional(rule.style).font,
+                                                              fill=conditional(rule.style).fill))
+    for v in layout.validations:
+        dv = DataValidation(type=v.kind, formula1=v.formula1, formula2=v.formula2, allow_blank=False,
+                            operator="between" if v.formula2 else None, prompt=v.prompt or None,
+                            showErrorMessage=True)
+        dv.add(v.range)
+        ws.add_data_validation(dv)
+    for row, level in layout.outline.items():
+        ws.row_dimensions[row].outline_level = level
+    for row in layout.hidden_rows:
+        ws.row_dimensions[row].hidden = True
+
+
+def save(layouts: list[SheetLayout], target: str | Path) -> None:
+    """Write the workbook to ``target`` atomically (an existing file is replaced only on success)."""
+    wb = workbook(layouts)
+    write_atomically(target, lambda tmp: wb.save(tmp))
