@@ -1,0 +1,136 @@
+"""The command line: parse, call, print. No logic lives here.
+
+Every error a user can cause ends as one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Iterator, Optional
+
+import typer
+from rich.console import Console
+
+from budgetcontrol.contract.errors import InputError
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
+                  help="Budget control for municipal controllers: corrected budgets, roll-ups and the controller workbook.")
+err = Console(stderr=True, highlight=False)
+
+AS_OF_HELP = "Count approved changes dated on or before this date, and actuals up to its month (YYYY-MM-DD). " \
+             "Default: the model's as_of, else the end of the fiscal year."
+
+
+def _as_of(text: Optional[str]) -> Optional[dt.date]:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError("--as-of", f"'{text}' is not a date (use YYYY-MM-DD)") from None
+
+
+def _choice(option: str, value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise InputError(option, f"'{value}' is not one of: {', '.join(allowed)}")
+    return value
+
+
+def _check_year(as_of: Optional[dt.date], fiscal_year: int) -> None:
+    if as_of is not None and as_of.year != fiscal_year:
+        raise InputError("--as-of", f"{as_of.isoformat()} is not in the fiscal year {fiscal_year}")
+
+
+@contextlib.contextmanager
+def _user_errors() -> Iterator[None]:
+    try:
+        yield
+    except InputError as exc:
+        err.print(f"error: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+def _status(message: str):
+    return err.status(message) if err.is_terminal else contextlib.nullcontext()
+
+
+@app.command()
+def build(
+    data_dir: Path = typer.Argument(..., help="A data folder (model.yaml, budget.csv, changes.csv, actuals.csv) or a built workbook."),
+    output: Path = typer.Option(..., "-o", "--output", help="The workbook to write (.xlsx)."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP),
+) -> None:
+    """Build the controller workbook from a data folder."""
+    from budgetcontrol import contract, sheets
+    from budgetcontrol.engine import compute
+    from budgetcontrol.xlsx import writer
+
+    with _user_errors():
+        date = _as_of(as_of)
+        if output.suffix.lower() != ".xlsx":
+            raise InputError(str(output), "the output must be an .xlsx file")
+        if not output.parent.exists():
+            raise InputError(str(output), f"folder '{output.parent}' does not exist")
+        with _status("Reading and checking the inputs…"):
+            inputs = contract.load(data_dir)
+            _check_year(date, inputs.model.fiscal_year)
+        with _status("Computing…"):
+            result = compute(inputs, date)
+        with _status(f"Writing {output}…"):
+            writer.save(sheets.layouts(result), output)
+    failed = [c.key for c in result.checks if not c.ok]
+    err.print(f"wrote {output} (as of {result.as_of.isoformat()}; checks: {'OK' if not failed else 'BRUD ' + ', '.join(failed)})",
+              markup=False)
+
+
+@app.command()
+def export(
+    source: Path = typer.Argument(..., help="A data folder or a built workbook (its input sheets are read)."),
+    table: str = typer.Option("summary", "--table", help="summary | changes"),
+    fmt: str = typer.Option("csv", "--format", help="csv | json"),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP),
+) -> None:
+    """Print the engine's figures: the summary roll-up or the audit list of changes."""
+    from budgetcontrol import contract
+    from budgetcontrol.engine import compute
+    from budgetcontrol.export import TABLES, render
+
+    with _user_errors():
+        _choice("--table", table, TABLES)
+        _choice("--format", fmt, ("csv", "json"))
+        date = _as_of(as_of)
+        inputs = contract.load(source)
+        _check_year(date, inputs.model.fiscal_year)
+        text = render(compute(inputs, date), table, fmt)
+    sys.stdout.write(text)
+
+
+@app.command()
+def verify(workbook: Path = typer.Argument(..., help="A built workbook.")) -> None:
+    """Recalculate a workbook in LibreOffice and compare every formula cell with the engine (exit 1 on any mismatch)."""
+    from budgetcontrol.recalc import LibreOfficeMissing
+    from budgetcontrol.verify import verify as run
+
+    with _user_errors():
+        try:
+            with _status("Recalculating in LibreOffice…"):
+                mismatches, compared = run(workbook)
+        except LibreOfficeMissing as exc:
+            raise InputError(str(workbook), str(exc)) from None
+    for m in mismatches[:50]:
+        print(m)
+    if mismatches:
+        print(f"{len(mismatches)} of {compared} formula cells differ from the engine")
+        raise typer.Exit(1)
+    print(f"OK: all {compared} formula cells equal the engine's figures")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

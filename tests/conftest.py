@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from helpers import EXAMPLE, small_municipality, write_folder  # noqa: E402
+
+
+@pytest.fixture
+def example() -> Path:
+    return EXAMPLE
+
+
+@pytest.fixture
+def municipality(tmp_path: Path) -> Path:
+    return write_folder(tmp_path / "muni", *small_municipality())
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    """LibreOffice is required: the README's test command installs it. Missing it is a failure, not a skip."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if not found:
+        pytest.fail("LibreOffice (soffice) is not installed: run the README's test command, which installs libreoffice-calc")
+    return found

@@ -1,0 +1,95 @@
+"""Test helpers: write data folders, and a small seeded multi-sector municipality."""
+
+from __future__ import annotations
+
+import csv
+import random
+import shutil
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "aalborg-2014-bu"
+
+BUDGET_COLS = ["sector", "category", "activity", "kind", "amount"]
+CHANGE_COLS = ["change_id", "date", "status", "type", "sector", "category", "activity", "kind", "amount", "description", "reference"]
+ACTUAL_COLS = ["month", "sector", "category", "activity", "kind", "amount"]
+
+
+def write_csv(path: Path, columns: list[str], rows: list[dict], delimiter: str = ",", encoding: str = "utf-8") -> None:
+    with path.open("w", newline="", encoding=encoding) as fh:
+        w = csv.DictWriter(fh, columns, delimiter=delimiter, lineterminator="\n")
+        w.writeheader()
+        for row in rows:
+            w.writerow({c: row.get(c, "") for c in columns})
+
+
+def write_folder(folder: Path, model: dict, budget: list[dict], changes: list[dict], actuals: list[dict]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "model.yaml").write_text(yaml.safe_dump(model, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    write_csv(folder / "budget.csv", BUDGET_COLS, budget)
+    write_csv(folder / "changes.csv", CHANGE_COLS, changes)
+    write_csv(folder / "actuals.csv", ACTUAL_COLS, actuals)
+    return folder
+
+
+def copy_example(target: Path) -> Path:
+    shutil.copytree(EXAMPLE, target)
+    return target
+
+
+def read_rows(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def small_municipality(seed: int = 7, sectors: int = 3, activities: int = 3) -> tuple[dict, list, list, list]:
+    """A deterministic multi-sector model: operating and capital categories, activities (some empty),
+    every status, a reallocation that nets to zero, one that does not, and a change to a line
+    that is not in the original budget."""
+    rng = random.Random(seed)
+    model = {
+        "name": "Testkommune", "fiscal_year": 2025, "unit": "1.000 kr.",
+        "sectors": [{"code": f"S{i}", "name": f"Sektor {i}"} for i in range(1, sectors + 1)],
+        "categories": [
+            {"code": "service", "name": "Serviceudgifter"},
+            {"code": "guaranteed", "name": "Budgetgaranterede udgifter"},
+            {"code": "capital", "name": "Anlæg", "group": "capital"},
+        ],
+    }
+    budget, lines = [], []
+    for s in model["sectors"]:
+        for cat in ("service", "guaranteed", "capital"):
+            acts = [""] + [f"5.{rng.randint(10, 99)}.{a:02d}" for a in range(1, activities)]
+            for act in dict.fromkeys(acts):
+                kinds = ["expense"] if cat == "capital" else ["expense", "income", "refund"]
+                for kind in kinds:
+                    amount = rng.randint(1_000, 90_000) * (1 if kind == "expense" else -1) / (1 if kind == "expense" else 7)
+                    line = {"sector": s["code"], "category": cat, "activity": act, "kind": kind, "amount": round(amount, 1)}
+                    budget.append(line)
+                    lines.append(line)
+    changes, n = [], 0
+    types = ["supplementary", "carryover_in", "carryover_out", "technical", "mid_year", "salary"]
+    for _ in range(25):
+        n += 1
+        line = rng.choice(lines)
+        status = rng.choice(["approved"] * 4 + ["pending", "rejected"])
+        changes.append({"change_id": f"C{n:03d}", "date": f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                        "status": status, "type": rng.choice(types), **{k: line[k] for k in BUDGET_COLS[:4]},
+                        "amount": rng.randint(-5_000, 9_000), "description": f"Ændring {n}", "reference": f"BV-{n}"})
+    a, b = rng.sample(lines, 2)
+    for cid, amounts in (("R001", (1500, -1500)), ("R002", (800, -750))):
+        for line, amount in zip((a, b), amounts):
+            changes.append({"change_id": cid, "date": "2025-05-01", "status": "approved", "type": "reallocation",
+                            **{k: line[k] for k in BUDGET_COLS[:4]}, "amount": amount, "description": "Omplacering"})
+    changes.append({"change_id": "N001", "date": "2025-03-03", "status": "approved", "type": "supplementary",
+                    "sector": "S1", "category": "service", "activity": "9.99.99", "kind": "expense", "amount": 250,
+                    "description": "Ny aktivitet"})
+    actuals = []
+    for line in lines:
+        for m in range(1, 13):
+            if rng.random() < 0.9:
+                actuals.append({"month": f"2025-{m:02d}", **{k: line[k] for k in BUDGET_COLS[:4]},
+                                "amount": round(float(line["amount"]) / 12 * rng.uniform(0.7, 1.3), 2)})
+    return model, budget, changes, actuals
