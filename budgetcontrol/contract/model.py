@@ -187,7 +187,9 @@ def model_from_dict(data: dict, file: str, root: yaml.Node | None = None, where=
     try:
         return Model.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
+        errors = exc.errors()
+        # A misspelt key also makes the right one "missing": name the misspelling first.
+        err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         loc = tuple(err["loc"])
         msg = err["msg"]
         if err["type"] == "missing":

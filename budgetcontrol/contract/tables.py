@@ -63,7 +63,8 @@ class Inputs:
 
 
 def csv_locate(index, column: str) -> dict:
-    return {"row": int(index), "column": column}
+    """Error location in a CSV file: the record number (header = row 1; None = the header)."""
+    return {"row": 1 if index is None else int(index), "column": column}
 
 
 def _fail(file: str, locate: Locate, index, column: str, message: str) -> InputError:
@@ -88,10 +89,10 @@ def validate(frame: pd.DataFrame, spec: TableSpec, model: Model, file: str, loca
     """Typed, validated columns of one input table (index kept for error locations)."""
     missing = [c for c in spec.names if c not in frame.columns]
     if missing:
-        loc = locate(None, missing[0])
-        loc["row"] = loc.get("row") or 1
-        raise InputError(file, f"missing column '{missing[0]}' (expected columns: {', '.join(spec.names)})",
-                         **{k: v for k, v in loc.items() if k != "column"})
+        loc = {k: v for k, v in locate(None, missing[0]).items() if k != "column"}
+        raise InputError(file, f"missing column '{missing[0]}' (expected columns: {', '.join(spec.names)})", **loc)
+    if spec is BUDGET and len(frame) == 0:
+        raise InputError(file, "the original budget has no rows", row=2)
     out = pd.DataFrame(index=frame.index)
     for name, vtype in spec.columns:
         col = frame[name]

@@ -112,18 +112,18 @@ def _model(wb: CalamineWorkbook, file: str):
 
 def _frame(wb: CalamineWorkbook, spec: TableSpec, file: str) -> tuple[pd.DataFrame, callable]:
     table = _table(wb, spec.table, file)
-    header_row0, first_col0 = table.start
+    first_data0, first_col0 = table.start  # calamine: 0-based first data row (the header is the row above)
     sheet = table.sheet
     names = [str(c).strip() for c in table.columns]
 
     def locate(index, column: str) -> dict:
         c = names.index(column) if column in names else len(names)
-        row = header_row0 + 1 if index is None else int(index)
+        row = first_data0 if index is None else int(index)  # 1-based: the header row, or the data row
         return {"sheet": sheet, "cell": f"{col(first_col0 + c + 1)}{row}", "column": column}
 
     rows = table.to_python()
     frame = pd.DataFrame(rows, columns=names, dtype=object) if rows else pd.DataFrame(columns=names, dtype=object)
-    frame.index = pd.RangeIndex(header_row0 + 2, header_row0 + 2 + len(frame))
+    frame.index = pd.RangeIndex(first_data0 + 1, first_data0 + 1 + len(frame))
     frame = frame[frame.map(lambda v: v not in ("", None)).any(axis=1)] if len(frame) else frame
     _nothing_below(wb, table, file, names)
     types = dict(spec.columns)

@@ -1,0 +1,178 @@
+"""Bad input: one clear line on stderr naming the file, row and column; exit code 2;
+nothing written, and an existing output left exactly as it was."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from budgetcontrol.cli import app
+from budgetcontrol.xlsx.writer import EPOCH  # noqa: F401  (the writer module must import cleanly)
+
+runner = CliRunner()
+
+
+def edit(name: str, old: str, new: str, count: int = 1):
+    def apply(folder: Path) -> None:
+        path = folder / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (name, old)
+        path.write_text(text.replace(old, new, count), encoding="utf-8")
+    return apply
+
+
+def write(name: str, content: bytes):
+    def apply(folder: Path) -> None:
+        (folder / name).write_bytes(content)
+    return apply
+
+
+def remove(name: str):
+    def apply(folder: Path) -> None:
+        (folder / name).unlink()
+    return apply
+
+
+def add_line(name: str, line: str):
+    def apply(folder: Path) -> None:
+        with (folder / name).open("a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+    return apply
+
+
+# (case, mutation of the example folder, expected pieces of the one error line)
+CASES = [
+    ("unknown sector", edit("budget.csv", "BU,service,,expense", "XX,service,,expense"),
+     ["budget.csv", "row 2", "column 'sector'", "unknown sector 'XX'"]),
+    ("unknown category", edit("changes.csv", "BU,service,,expense,4727", "BU,dagtilbud,,expense,4727"),
+     ["changes.csv", "row 2", "column 'category'", "unknown category 'dagtilbud'"]),
+    ("unknown kind", edit("actuals.csv", "2014-03,BU,service,,expense", "2014-03,BU,service,,udgift"),
+     ["actuals.csv", "row 4", "column 'kind'", "unknown kind 'udgift'"]),
+    ("unknown status", edit("changes.csv", "2014-04-07,approved,carryover_in,BU,service", "2014-04-07,godkendt,carryover_in,BU,service"),
+     ["changes.csv", "row 3", "column 'status'", "unknown status 'godkendt'"]),
+    ("text amount", edit("budget.csv", "99577", "99.577 kr"), ["budget.csv", "row 5", "column 'amount'", "is not a number"]),
+    ("empty amount", edit("budget.csv", "-86188", ""), ["budget.csv", "row 7", "column 'amount'", "amount is empty"]),
+    ("malformed date", edit("changes.csv", "2014-02-26", "2014-02-30"), ["changes.csv", "row 2", "column 'date'", "'2014-02-30' is not a date"]),
+    ("text date", edit("changes.csv", "2014-02-26", "primo marts"), ["changes.csv", "row 2", "column 'date'", "is not a date"]),
+    ("malformed month", edit("actuals.csv", "2014-05,BU,service,,expense", "2014-13,BU,service,,expense"),
+     ["actuals.csv", "row 6", "column 'month'", "'2014-13' is not a month"]),
+    ("month outside the fiscal year", edit("actuals.csv", "2014-05,BU,service,,expense", "2013-05,BU,service,,expense"),
+     ["actuals.csv", "row 6", "column 'month'", "not in fiscal_year 2014"]),
+    ("missing column", edit("actuals.csv", "month,sector,category,activity,kind,amount", "month,sector,category,activity,amount"),
+     ["actuals.csv", "row 1", "missing column 'kind'"]),
+    ("duplicated budget line", add_line("budget.csv", "BU,service,,income,-5"),
+     ["budget.csv", "row 9", "duplicated original-budget line BU/service//income (first at row 3)"]),
+    ("duplicated budget line differing by case", add_line("budget.csv", "bu,Service,,income,-5"),
+     ["budget.csv", "row 9", "duplicated original-budget line"]),
+    ("empty file", write("budget.csv", b""), ["budget.csv", "file is empty"]),
+    ("header only budget", write("budget.csv", b"sector,category,activity,kind,amount\n"), ["budget.csv", "row 2", "no rows"]),
+    ("binary file", write("changes.csv", b"PK\x03\x04\x00\x00binary"), ["changes.csv", "not a text CSV file"]),
+    ("missing file", remove("actuals.csv"), ["actuals.csv", "file not found"]),
+    ("missing model file", remove("model.yaml"), ["model.yaml", "file not found"]),
+    ("missing model key", edit("model.yaml", "fiscal_year: 2014\n", ""), ["model.yaml", "row 4", "column 'fiscal_year'", "missing key"]),
+    ("misspelt model key", edit("model.yaml", "unit:", "units:"), ["model.yaml", "row 6", "column 'units'", "unknown key"]),
+    ("bad variance sign", add_line("model.yaml", "variance_sign: budget_minus_actuals"),
+     ["model.yaml", "column 'variance_sign'", "budget_minus_actuals"]),
+    ("bad category group", edit("model.yaml", "group: capital", "group: investment"),
+     ["model.yaml", "row 12", "column 'categories[2].group'", "investment"]),
+    ("duplicated sector code", edit("model.yaml", '  - {code: BU, name: "Børn og Unge"}', '  - {code: BU, name: "Børn og Unge"}\n  - {code: bu, name: "X"}'),
+     ["model.yaml", "column 'sectors'", "used twice"]),
+    ("invalid YAML", edit("model.yaml", "fiscal_year: 2014", "fiscal_year: [2014"), ["model.yaml", "not valid YAML"]),
+    ("fiscal year not a number", edit("model.yaml", "fiscal_year: 2014", "fiscal_year: tyve"), ["model.yaml", "row 5", "column 'fiscal_year'"]),
+    ("change postings disagree on status", edit("changes.csv", "C14-04,2014-09-29,approved,mid_year,BU,service,,income", "C14-04,2014-09-29,pending,mid_year,BU,service,,income"),
+     ["changes.csv", "row 6", "column 'status'", "change C14-04"]),
+    ("change type outside the model's list", add_line("model.yaml", "change_types: [supplementary, carryover_in, carryover_out, mid_year, salary, technical]"),
+     ["changes.csv", "row 9", "column 'type'", "unknown change type 'internal_rent'"]),
+    ("empty change id", edit("changes.csv", "C14-06,", ","), ["changes.csv", "row 9", "column 'change_id'", "change_id is empty"]),
+    ("activity differing only by case", lambda f: (edit("budget.csv", "BU,service,,refund", "BU,service,5.25.a,refund")(f),
+                                                   edit("changes.csv", "C14-01,2014-02-26,approved,supplementary,BU,service,,", "C14-01,2014-02-26,approved,supplementary,BU,service,5.25.A,")(f)),
+     ["changes.csv", "row 2", "column 'activity'", "only by upper/lower case"]),
+    ("as-of outside the model year", add_line("model.yaml", "as_of: 2015-01-31"), ["model.yaml", "not in fiscal_year 2014"]),
+]
+
+
+def _error_line(result) -> str:
+    assert result.exit_code == 2, (result.exit_code, result.stdout, result.stderr, result.exception)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("case,mutate,expected", CASES, ids=[c[0] for c in CASES])
+def test_bad_input_is_refused_with_one_clear_line_and_nothing_written(case, mutate, expected, example, tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(example, folder)
+    mutate(folder)
+    out = tmp_path / "controller.xlsx"
+    out.write_bytes(b"the controller's previous workbook")
+    line = _error_line(runner.invoke(app, ["build", str(folder), "-o", str(out)]))
+    for piece in expected:
+        assert piece in line, (piece, line)
+    assert out.read_bytes() == b"the controller's previous workbook"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["controller.xlsx", "data"]
+    assert _error_line(runner.invoke(app, ["export", str(folder)])) == line
+
+
+@pytest.mark.parametrize("args,expected", [
+    (["export", "{ex}", "--as-of", "2014-02-30"], "--as-of: '2014-02-30' is not a date"),
+    (["export", "{ex}", "--as-of", "2015-03-31"], "--as-of: 2015-03-31 is not in the fiscal year 2014"),
+    (["export", "{ex}", "--table", "budget"], "--table: 'budget' is not one of: summary, changes"),
+    (["export", "{ex}", "--format", "xml"], "--format: 'xml' is not one of: csv, json"),
+    (["export", "/no/such/folder"], "/no/such/folder: not a data folder"),
+    (["build", "{ex}", "-o", "{tmp}/out.csv"], "the output must be an .xlsx file"),
+    (["build", "{ex}", "-o", "{tmp}/missing/out.xlsx"], "does not exist"),
+])
+def test_bad_command_line_values(args, expected, example, tmp_path):
+    args = [a.format(ex=example, tmp=tmp_path) for a in args]
+    assert expected in _error_line(runner.invoke(app, args))
+
+
+def _built(example: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "book.xlsx"
+    assert runner.invoke(app, ["build", str(example), "-o", str(out)]).exit_code == 0
+    return out
+
+
+def _edit_book(path: Path, sheet: str, cell: str, value) -> None:
+    wb = openpyxl.load_workbook(path)
+    wb[sheet][cell].value = value
+    wb.save(path)
+
+
+@pytest.mark.parametrize("sheet,cell,value,expected", [
+    ("Changes", "I5", "4.727", ["sheet 'Changes'", "cell I5", "column 'amount'", "text '4.727', not a number"]),
+    ("Changes", "B6", "7. april", ["sheet 'Changes'", "cell B6", "column 'date'", "not a date"]),
+    ("Actuals", "A4", "2014-01", ["sheet 'Actuals'", "cell A4", "column 'month'", "not a date"]),
+    ("Budget", "A4", "XX", ["sheet 'Budget'", "cell A4", "unknown sector 'XX'"]),
+    ("Settings", "C9", 2, ["sheet 'Settings'", "cell C9", "variance sign must be 1 or -1"]),
+    ("Settings", "C8", "31-12-2014", ["sheet 'Settings'", "cell C8", "as-of date must be a date cell"]),
+    ("Changes", "A19", "C99", ["sheet 'Changes'", "cell A19", "below the Table 'Changes' but not part of it"]),
+])
+def test_a_workbook_damaged_by_hand_is_refused_naming_sheet_and_cell(sheet, cell, value, expected, example, tmp_path):
+    book = _built(example, tmp_path)
+    _edit_book(book, sheet, cell, value)
+    line = _error_line(runner.invoke(app, ["export", str(book)]))
+    for piece in expected:
+        assert piece in line, (piece, line)
+
+
+def test_a_workbook_whose_table_was_renamed_is_refused(example, tmp_path):
+    book = _built(example, tmp_path)
+    wb = openpyxl.load_workbook(book)
+    table = wb["Actuals"].tables["Actuals"]
+    table.displayName = table.name = "Regnskab"
+    del wb["Actuals"].tables["Actuals"]
+    wb["Actuals"].add_table(table)
+    wb.save(book)
+    assert "no Excel Table named 'Actuals'" in _error_line(runner.invoke(app, ["export", str(book)]))
+
+
+def test_a_file_that_is_not_a_workbook_is_refused(tmp_path):
+    fake = tmp_path / "book.xlsx"
+    fake.write_text("not a zip", encoding="utf-8")
+    assert "not an .xlsx workbook" in _error_line(runner.invoke(app, ["export", str(fake)]))
