@@ -1,0 +1,137 @@
+"""The formula fallback verified for real: LibreOffice headless recalculates the built
+workbook and every formula cell must equal the engine's figure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import openpyxl
+import pytest
+from python_calamine import CalamineWorkbook
+from typer.testing import CliRunner
+
+from budgetcontrol.cli import app
+from budgetcontrol.contract import load
+from budgetcontrol.engine import compute
+from budgetcontrol.recalc import recalculate
+from budgetcontrol.sheets import layouts
+from budgetcontrol.verify import compare
+from helpers import EXAMPLE, read_rows
+
+pytestmark = pytest.mark.libreoffice
+runner = CliRunner()
+
+
+def build(source, path, *extra) -> None:
+    result = runner.invoke(app, ["build", str(source), "-o", str(path), *extra])
+    assert result.exit_code == 0, result.stderr
+
+
+def grid(path, sheet):
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+
+
+def summary_rows(path) -> dict[tuple[str, str], list]:
+    """Sector summary rows by (sector code, category code), from column B and C."""
+    rows = {}
+    for row in grid(path, "Sector summary")[7:]:
+        if row[1] or row[2]:
+            rows.setdefault((row[1], row[2]), row)
+    return rows
+
+
+def test_recalculated_workbook_equals_the_published_figures(soffice, tmp_path):
+    book = tmp_path / "aalborg.xlsx"
+    build(EXAMPLE, book)
+    recalculated = recalculate(book, tmp_path / "lo")
+    rows = summary_rows(recalculated)
+    columns = {"original": {"net": 3}, "corrected": {"expense": 4, "income": 5, "refund": 6, "net": 7},
+               "actual": {"expense": 8, "income": 9, "refund": 10, "net": 11}, "variance": {"net": 12}}
+    checked = 0
+    for pub in read_rows(EXAMPLE / "published.csv"):
+        row = rows[(pub["sector"], pub["category"])]
+        for figure, by_kind in columns.items():
+            if pub["kind"] in by_kind:
+                assert row[by_kind[pub["kind"]]] == float(pub[figure]), (pub, figure)
+                checked += 1
+    assert checked == 30  # 4 net rows × 4 figures + 7 kind rows × 2
+
+
+def test_every_formula_cell_of_the_example_equals_the_engine(soffice, tmp_path):
+    book = tmp_path / "aalborg.xlsx"
+    build(EXAMPLE, book)
+    mismatches, compared = compare(layouts(compute(load(book))), recalculate(book, tmp_path / "lo"))
+    assert compared > 300
+    assert mismatches == []
+
+
+def test_every_formula_cell_of_a_multi_sector_model_equals_the_engine_breaks_included(soffice, municipality, tmp_path):
+    book = tmp_path / "muni.xlsx"
+    build(municipality, book, "--as-of", "2025-08-31")
+    recalculated = recalculate(book, tmp_path / "lo")
+    mismatches, compared = compare(layouts(compute(load(book))), recalculated)
+    assert compared > 1000
+    assert mismatches == []
+    checks = grid(recalculated, "Checks")
+    assert checks[1][1] == "BRUD"
+    broken = {row[6] or row[1] for row in checks[4:] if row[5] == "BRUD"}
+    assert "R002" in broken and any("ikke findes i oprindeligt budget" in b for b in broken)
+
+
+def test_a_change_typed_into_the_workbook_counts_without_python(soffice, tmp_path):
+    """A controller adds an approved change row in Excel; the workbook's own formulas pick it up."""
+    book = tmp_path / "aalborg.xlsx"
+    build(EXAMPLE, book)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Changes"]
+    table = ws.tables["Changes"]
+    last = int(table.ref.split(":")[1][1:])
+    values = ["C14-99", dt.date(2014, 12, 1), "approved", "supplementary", "BU", "service", None, "expense", 1000.0, "Ny", None]
+    for c, v in enumerate(values, start=1):
+        ws.cell(last + 1, c, v)
+    table.ref = f"A3:K{last + 1}"
+    wb.save(book)
+    recalculated = recalculate(book, tmp_path / "lo")
+    row = summary_rows(recalculated)[("BU", "service")]
+    assert row[7] == 1658580 + 1000  # corrected net
+    assert row[12] == -21685 - 1000  # variance net
+    exported = runner.invoke(app, ["export", str(book)]).stdout
+    assert "BU,service,net,1648977,1659580,1636895,-22685" in exported
+    checks = {r[1]: r[5] for r in grid(recalculated, "Checks")[4:] if r[1]}
+    assert any("Ændringssporet" in k and v == "BRUD" for k, v in checks.items())  # drill-down is as of the build
+    assert all(v == "OK" for k, v in checks.items() if "Ændringssporet" not in k)
+
+
+def test_the_variance_sign_setting_flips_the_workbook(soffice, tmp_path):
+    book = tmp_path / "aalborg.xlsx"
+    build(EXAMPLE, book)
+    wb = openpyxl.load_workbook(book)
+    wb["Settings"]["C9"] = -1
+    wb.save(book)
+    recalculated = recalculate(book, tmp_path / "lo")
+    assert summary_rows(recalculated)[("BU", "service")][12] == 21685
+    mismatches, _ = compare(layouts(compute(load(book))), recalculated)
+    assert mismatches == []
+
+
+def test_verify_command_passes_a_fresh_build_and_catches_a_tampered_output(soffice, tmp_path):
+    book = tmp_path / "aalborg.xlsx"
+    build(EXAMPLE, book)
+    ok = runner.invoke(app, ["verify", str(book)])
+    assert ok.exit_code == 0 and "OK: all" in ok.stdout
+    wb = openpyxl.load_workbook(book)
+    wb["Sector summary"]["H9"] = 1658581  # a hard-typed number over a formula
+    wb.save(book)
+    bad = runner.invoke(app, ["verify", str(book)])
+    assert bad.exit_code == 1
+    assert "Sector summary!H9: expected 1658580.0, got 1658581" in bad.stdout
+
+
+def test_as_of_mid_year_workbook_equals_the_engine(soffice, tmp_path):
+    folder = tmp_path / "d"
+    shutil.copytree(EXAMPLE, folder)
+    book = tmp_path / "june.xlsx"
+    build(folder, book, "--as-of", "2014-06-30")
+    mismatches, compared = compare(layouts(compute(load(book))), recalculate(book, tmp_path / "lo"))
+    assert compared > 300 and mismatches == []
