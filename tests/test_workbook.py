@@ -139,3 +139,17 @@ def test_building_twice_gives_identical_sheets(example, tmp_path):
     assert za.namelist() == zb.namelist()
     for name in za.namelist():
         assert za.read(name) == zb.read(name), name
+
+
+def test_a_new_workbook_gets_ordinary_file_permissions_and_a_rebuild_keeps_them(example, tmp_path):
+    import os
+
+    path = tmp_path / "book.xlsx"
+    result = compute(load(example))
+    save(layouts(result), path)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+    path.chmod(0o640)
+    save(layouts(result), path)
+    assert path.stat().st_mode & 0o777 == 0o640

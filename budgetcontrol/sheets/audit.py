@@ -66,6 +66,7 @@ def layout(result: Result, line_rows: dict[tuple, int]) -> SheetLayout:
         back = line_rows.get(tuple(values[k] for k in LINE))
         if back:
             sheet.put(r, POS["back"], "← linje", "link", link=f"'{CORRECTED}'!A{back}")
+    sheet.heights[HEADER_ROW] = 30
     sheet.freeze = f"F{FIRST}"
     sheet.fit_widths(maximum=45)
     sheet.widths[POS["amount"]] = sheet.widths[POS["counted"]] = 14

@@ -76,6 +76,7 @@ class SheetLayout:
     role: str  # input | output | calc | check
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
     widths: dict[int, float] = field(default_factory=dict)
+    heights: dict[int, float] = field(default_factory=dict)
     freeze: str | None = None
     tables: list[Table] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # workbook-level defined names

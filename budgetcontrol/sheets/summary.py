@@ -131,6 +131,7 @@ def layout(result: Result) -> tuple[SheetLayout, Anchors]:
     sheet.fit_widths(maximum=42)
     for c in FIGURE_COLS + [VARIANCE]:
         sheet.widths[c] = 13
+    sheet.widths[ORIGINAL] = 19
     sheet.widths[SECTOR] = sheet.widths[CATEGORY] = 11
     return sheet, anchors
 

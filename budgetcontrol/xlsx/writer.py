@@ -11,6 +11,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from budgetcontrol.sheets.layout import SheetLayout, col
@@ -48,6 +49,8 @@ def _sheet(wb: Workbook, layout: SheetLayout) -> None:
             target.hyperlink = Hyperlink(ref=target.coordinate, location=cell.link, display=str(cell.value))
     for column, width in layout.widths.items():
         ws.column_dimensions[col(column)].width = width
+    for row, height in layout.heights.items():
+        ws.row_dimensions[row].height = height
     if layout.freeze:
         ws.freeze_panes = layout.freeze
     for table in layout.tables:
@@ -71,6 +74,11 @@ def _sheet(wb: Workbook, layout: SheetLayout) -> None:
         ws.row_dimensions[row].outline_level = level
     for row in layout.hidden_rows:
         ws.row_dimensions[row].hidden = True
+    if layout.role in ("output", "check"):  # printed as reports: landscape, one page wide
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 def save(layouts: list[SheetLayout], target: str | Path) -> None:
