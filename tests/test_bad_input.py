@@ -91,6 +91,15 @@ CASES = [
     ("activity differing only by case", lambda f: (edit("budget.csv", "BU,service,,refund", "BU,service,5.25.a,refund")(f),
                                                    edit("changes.csv", "C14-01,2014-02-26,approved,supplementary,BU,service,,", "C14-01,2014-02-26,approved,supplementary,BU,service,5.25.A,")(f)),
      ["changes.csv", "row 2", "column 'activity'", "only by upper/lower case"]),
+    ("activities Excel would read as one number", lambda f: (edit("budget.csv", "BU,service,,refund", "BU,service,0100,refund")(f),
+                                                            edit("actuals.csv", "2014-01,BU,service,,refund", "2014-01,BU,service,100,refund")(f)),
+     ["actuals.csv", "column 'activity'", "'100' and '0100' differ only"]),
+    ("wildcard in an activity", edit("budget.csv", "BU,service,,refund", "BU,service,5.25.*,refund"),
+     ["budget.csv", "row 4", "column 'activity'", "read as a pattern"]),
+    ("change ids differing only by case", edit("changes.csv", "C14-02,", "c14-01,"),
+     ["changes.csv", "row 3", "column 'change_id'", "differ only by upper/lower case"]),
+    ("comparison sign in a sector code", edit("model.yaml", "{code: BU,", "{code: '<BU',"),
+     ["model.yaml", "column 'sectors[0].code'", "read as a pattern"]),
     ("as-of outside the model year", add_line("model.yaml", "as_of: 2015-01-31"), ["model.yaml", "not in fiscal_year 2014"]),
 ]
 

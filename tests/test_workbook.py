@@ -18,6 +18,16 @@ FORBIDDEN = {"XLOOKUP", "LET", "LAMBDA", "FILTER", "TEXTJOIN", "UNIQUE", "SORT",
 ALLOWED = {"SUMIFS", "COUNTIFS", "COUNTIF", "SUM", "SUMPRODUCT", "IF", "ABS", "INDEX", "MATCH", "AND", "COUNTA", "COUNT"}
 
 
+def formula_cells(path):
+    """(worksheet, cell) for every formula cell of a workbook."""
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    yield ws, cell
+
+
 @pytest.fixture
 def built(example, tmp_path):
     path = tmp_path / "book.xlsx"
@@ -61,28 +71,20 @@ def test_every_output_figure_is_a_formula_with_an_engine_figure_to_match(built):
 
 
 def test_formulas_use_only_functions_excel_2010_and_libreoffice_share(built):
-    wb = openpyxl.load_workbook(built[0])
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    text = re.sub(r'"[^"]*"', "", cell.value.upper())
-                    functions = set(re.findall(r"(?<![A-Z0-9_.])([A-Z][A-Z0-9.]*)\(", text))
-                    assert not functions & FORBIDDEN, cell.value
-                    assert functions <= ALLOWED, (ws.title, cell.coordinate, functions - ALLOWED)
+    for ws, cell in formula_cells(built[0]):
+        text = re.sub(r'"[^"]*"', "", cell.value.upper())
+        functions = set(re.findall(r"(?<![A-Z0-9_.])([A-Z][A-Z0-9.]*)\(", text))
+        assert not functions & FORBIDDEN, cell.value
+        assert functions <= ALLOWED, (ws.title, cell.coordinate, functions - ALLOWED)
 
 
 def test_no_constants_inside_formulas_except_flags(built):
     """Settings are named cells (AsOf, VarianceSign, StatusApproved …); formulas carry no figures."""
-    wb = openpyxl.load_workbook(built[0])
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    stripped = re.sub(r'"[^"]*"|\$?[A-Z]{1,3}\$?\d+|\[[^\]]*\]', "", cell.value)
-                    numbers = set(re.findall(r"(?<![A-Za-z_])\d+(?:\.\d+)?", stripped))
-                    assert numbers <= {"0", "1"}, (ws.title, cell.coordinate, cell.value)
-                    assert "approved" not in cell.value and "2014" not in cell.value
+    for ws, cell in formula_cells(built[0]):
+        stripped = re.sub(r'"[^"]*"|\$?[A-Z]{1,3}\$?\d+|\[[^\]]*\]', "", cell.value)
+        numbers = set(re.findall(r"(?<![A-Za-z_])\d+(?:\.\d+)?", stripped))
+        assert numbers <= {"0", "1"}, (ws.title, cell.coordinate, cell.value)
+        assert "approved" not in cell.value and "2014" not in cell.value
 
 
 def test_settings_are_named_cells_and_recalculation_is_full_on_load(built):

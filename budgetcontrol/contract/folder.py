@@ -7,7 +7,7 @@ from pathlib import Path
 from budgetcontrol.contract.csvfile import read_csv_text
 from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.model import parse_model
-from budgetcontrol.contract.tables import SPECS, Inputs, check_activity_case, csv_locate, validate
+from budgetcontrol.contract.tables import SPECS, Inputs, check_excel_matching, csv_locate, validate
 
 
 def load_folder(folder: str | Path) -> Inputs:
@@ -28,5 +28,5 @@ def load_folder(folder: str | Path) -> Inputs:
         files[spec.key] = str(path)
         raw = read_csv_text(path, str(path))
         tables[spec.key] = validate(raw.frame, spec, model, str(path), csv_locate, raw.decimal)
-    check_activity_case(tables, files, {k: csv_locate for k in tables})
+    check_excel_matching(tables, files, {k: csv_locate for k in tables})
     return Inputs(model=model, source=str(folder), **tables)

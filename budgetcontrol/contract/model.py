@@ -6,6 +6,7 @@ Errors name the YAML line of the offending key, so a controller can find it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal
@@ -28,13 +29,16 @@ def defaults() -> dict[str, Any]:
 
 
 def _code(value: Any) -> Any:
-    """YAML reads `code: 10` as a number; codes are text."""
+    """YAML reads `code: 10` as a number; codes are text. Excel formulas match on codes,
+    so wildcard and comparison characters are refused."""
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, float)):
         return str(value)
     if isinstance(value, str):
-        return value.strip()
+        value = value.strip()
+        if re.search(r"[*?~]|^[=<>]", value):
+            raise ValueError(f"code '{value}' contains * ? ~ or starts with = < >, which Excel's formulas read as a pattern")
     return value
 
 

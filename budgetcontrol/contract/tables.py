@@ -170,12 +170,33 @@ def _changes_consistent(out: pd.DataFrame, file: str, locate: Locate) -> None:
                         f"change {out.at[idx, 'change_id']} has another {column} here than in its first row; all postings of a change share date, status and type")
 
 
-def check_activity_case(inputs: dict[str, pd.DataFrame], files: dict[str, str], locates: dict[str, Locate]) -> None:
-    """Excel matches text ignoring case: two activities that differ only by case would merge in the workbook."""
-    seen: dict[str, str] = {}
-    for key, frame in inputs.items():
-        for idx, value in frame["activity"].drop_duplicates().items():
-            folded = value.casefold()
-            if seen.setdefault(folded, value) != value:
-                raise _fail(files[key], locates[key], idx, "activity",
-                            f"activity '{value}' differs from '{seen[folded]}' only by upper/lower case; Excel would treat them as one")
+# Excel's SUMIFS/COUNTIFS/MATCH read * ? ~ in a criterion as wildcards and a leading = < > as a comparison.
+_CRITERION_TRAPS = re.compile(r"[*?~]|^[=<>]")
+
+
+def excel_key(value: str) -> str:
+    """How Excel compares a criterion: ignoring case, and numeric-looking text as its number."""
+    try:
+        return repr(float(value.replace(",", ".")))
+    except ValueError:
+        return value.casefold()
+
+
+def check_excel_matching(inputs: dict[str, pd.DataFrame], files: dict[str, str], locates: dict[str, Locate]) -> None:
+    """Codes the workbook's formulas match on must match there exactly as in the engine:
+    no wildcard or comparison characters, and no two spellings Excel would take as one
+    (upper/lower case, or '0100' and '100')."""
+    for column in ("activity", "change_id", "type"):
+        seen: dict[str, str] = {}
+        for key, frame in inputs.items():
+            if column not in frame:
+                continue
+            for idx, value in frame[column].drop_duplicates().items():
+                if _CRITERION_TRAPS.search(value):
+                    raise _fail(files[key], locates[key], idx, column,
+                                f"{column} '{value}' contains * ? ~ or starts with = < >, which Excel's formulas read as a pattern")
+                folded = excel_key(value)
+                if seen.setdefault(folded, value) != value:
+                    raise _fail(files[key], locates[key], idx, column,
+                                f"{column} '{value}' and '{seen[folded]}' differ only by upper/lower case or leading zeros; "
+                                f"Excel would treat them as one")

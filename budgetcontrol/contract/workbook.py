@@ -18,7 +18,7 @@ from python_calamine import CalamineWorkbook
 
 from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.model import model_from_dict
-from budgetcontrol.contract.tables import SPECS, Inputs, TableSpec, check_activity_case, validate
+from budgetcontrol.contract.tables import SPECS, Inputs, TableSpec, check_excel_matching, validate
 from budgetcontrol.contract.settings_sheet import HEADER_ROW as SETTINGS_HEADER
 from budgetcontrol.contract.settings_sheet import KEY, ROWS, SIGNS, VALUE
 from budgetcontrol.contract.settings_sheet import SHEET as SETTINGS
@@ -177,5 +177,5 @@ def load_workbook_inputs(path: str | Path) -> Inputs:
         frame, locate = _frame(wb, spec, file)
         tables[spec.key] = validate(frame, spec, model, file, locate)
         locates[spec.key] = locate
-    check_activity_case(tables, {k: file for k in tables}, locates)
+    check_excel_matching(tables, {k: file for k in tables}, locates)
     return Inputs(model=model, source=file, **tables)
