@@ -79,8 +79,13 @@ def build(
             _check_year(date, inputs.model.fiscal_year)
         with _status("Computing…"):
             result = compute(inputs, date)
+        if output.is_dir():
+            raise InputError(str(output), "is a folder, not a workbook file")
         with _status(f"Writing {output}…"):
-            writer.save(sheets.layouts(result), output)
+            try:
+                writer.save(sheets.layouts(result), output)
+            except OSError as exc:
+                raise InputError(str(output), f"cannot write the workbook: {exc.strerror or exc}") from None
     failed = [c.key for c in result.checks if not c.ok]
     err.print(f"wrote {output} (as of {result.as_of.isoformat()}; checks: {'OK' if not failed else 'BRUD ' + ', '.join(failed)})",
               markup=False)

@@ -100,6 +100,8 @@ CASES = [
      ["changes.csv", "row 3", "column 'change_id'", "differ only by upper/lower case"]),
     ("comparison sign in a sector code", edit("model.yaml", "{code: BU,", "{code: '<BU',"),
      ["model.yaml", "column 'sectors[0].code'", "read as a pattern"]),
+    ("sector codes Excel would read as one number", edit("model.yaml", '  - {code: BU, name: "Børn og Unge"}', '  - {code: BU, name: "Børn og Unge"}\n  - {code: 010, name: "A"}\n  - {code: "10", name: "B"}'),
+     ["model.yaml", "column 'sectors'", "'010' and '10' are one"]),
     ("as-of outside the model year", add_line("model.yaml", "as_of: 2015-01-31"), ["model.yaml", "not in fiscal_year 2014"]),
 ]
 
@@ -179,6 +181,33 @@ def test_a_workbook_whose_table_was_renamed_is_refused(example, tmp_path):
     wb["Actuals"].add_table(table)
     wb.save(book)
     assert "no Excel Table named 'Actuals'" in _error_line(runner.invoke(app, ["export", str(book)]))
+
+
+def test_a_settings_list_table_with_a_missing_column_is_refused(example, tmp_path):
+    book = _built(example, tmp_path)
+    wb = openpyxl.load_workbook(book)
+    wb["Settings"]["F4"] = "navn"  # Excel renames the Table's column with its header cell; openpyxl needs both
+    wb["Settings"].tables["Sectors"].tableColumns[1].name = "navn"
+    wb.save(book)
+    line = _error_line(runner.invoke(app, ["export", str(book)]))
+    assert "Table 'Sectors' has no column 'name'" in line
+
+
+def test_an_output_that_cannot_be_written_is_refused_in_one_line(example, tmp_path):
+    folder_named_like_a_book = tmp_path / "d.xlsx"
+    folder_named_like_a_book.mkdir()
+    assert "is a folder" in _error_line(runner.invoke(app, ["build", str(example), "-o", str(folder_named_like_a_book)]))
+
+
+def test_leading_zero_codes_in_model_yaml_stay_as_written(example, tmp_path):
+    folder = tmp_path / "d"
+    shutil.copytree(example, folder)
+    for name in ("model.yaml", "budget.csv", "changes.csv", "actuals.csv"):
+        path = folder / name
+        path.write_text(path.read_text(encoding="utf-8").replace("code: BU", "code: 010").replace("BU,", "010,"), encoding="utf-8")
+    result = runner.invoke(app, ["export", str(folder)])
+    assert result.exit_code == 0, result.stderr
+    assert "010,service,net,1648977,1658580,1636895,-21685" in result.stdout
 
 
 def test_a_file_that_is_not_a_workbook_is_refused(tmp_path):

@@ -135,3 +135,21 @@ def test_as_of_mid_year_workbook_equals_the_engine(soffice, tmp_path):
     build(folder, book, "--as-of", "2014-06-30")
     mismatches, compared = compare(layouts(compute(load(book))), recalculate(book, tmp_path / "lo"))
     assert compared > 300 and mismatches == []
+
+
+def test_a_month_cell_dated_mid_or_end_of_month_counts_alike_in_workbook_and_engine(soffice, tmp_path):
+    """Finance exports often date a month by its last day; the as-of month counts whole."""
+    book = tmp_path / "aalborg.xlsx"
+    build(EXAMPLE, book)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Actuals"]
+    june = [r for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value and ws.cell(r, 1).value.month == 6]
+    for r in june:
+        ws.cell(r, 1).value = dt.datetime(2014, 6, 30)
+    wb["Settings"]["C8"] = dt.datetime(2014, 6, 15)
+    wb.save(book)
+    mismatches, compared = compare(layouts(compute(load(book))), recalculate(book, tmp_path / "lo"))
+    assert compared > 300 and mismatches == []
+    june_actuals = compute(load(book)).summary.query("sector == '' and category == '' and kind == 'net'")["actual"].item()
+    first_half = compute(load(EXAMPLE), dt.date(2014, 6, 30)).summary.query("sector == '' and category == '' and kind == 'net'")["actual"].item()
+    assert june_actuals == first_half

@@ -15,7 +15,7 @@ from budgetcontrol.xlsx.writer import save
 
 # Functions Excel 2010 or LibreOffice 7.4 lack, or that we keep out of the workbook.
 FORBIDDEN = {"XLOOKUP", "LET", "LAMBDA", "FILTER", "TEXTJOIN", "UNIQUE", "SORT", "IFS", "MAXIFS", "MINIFS", "CONCAT", "SEQUENCE"}
-ALLOWED = {"SUMIFS", "COUNTIFS", "COUNTIF", "SUM", "SUMPRODUCT", "IF", "ABS", "INDEX", "MATCH", "AND", "COUNTA", "COUNT"}
+ALLOWED = {"SUMIFS", "COUNTIFS", "COUNTIF", "SUM", "SUMPRODUCT", "IF", "ABS", "INDEX", "MATCH", "AND", "COUNTA", "COUNT", "EOMONTH"}
 
 
 def formula_cells(path):

@@ -6,7 +6,6 @@ Errors name the YAML line of the offending key, so a controller can find it.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal
@@ -15,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from budgetcontrol.contract.errors import InputError
+from budgetcontrol.contract.excel_match import CRITERION_TRAPS, excel_key
 
 KINDS = ("expense", "income", "refund")
 STATUSES = ("approved", "pending", "rejected")
@@ -37,7 +37,7 @@ def _code(value: Any) -> Any:
         return str(value)
     if isinstance(value, str):
         value = value.strip()
-        if re.search(r"[*?~]|^[=<>]", value):
+        if CRITERION_TRAPS.search(value):
             raise ValueError(f"code '{value}' contains * ? ~ or starts with = < >, which Excel's formulas read as a pattern")
     return value
 
@@ -81,9 +81,10 @@ class Model(_Strict):
     def _unique_codes(cls, items: list) -> list:
         seen: set[str] = set()
         for i, item in enumerate(items):
-            key = item.code.casefold()
+            key = excel_key(item.code)
             if key in seen:
-                raise ValueError(f"code '{item.code}' at position {i + 1} is used twice (codes are compared ignoring case, as Excel does)")
+                raise ValueError(f"code '{item.code}' at position {i + 1} is used twice (Excel compares codes ignoring case "
+                                 f"and numeric-looking codes as numbers, so '010' and '10' are one)")
             seen.add(key)
         return items
 
@@ -147,6 +148,16 @@ class Model(_Strict):
         return path[-1]
 
 
+class _TextNumbers(yaml.SafeLoader):
+    """YAML 1.1 reads 010 as octal 8 and 1_0 as 10; keep every number as written and let the schema convert."""
+
+
+_TextNumbers.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _yaml_line(root: yaml.Node | None, loc: tuple) -> int | None:
     """The 1-based line of the node at a pydantic error location, as far as it exists."""
     node, line = root, (root.start_mark.line + 1 if root is not None else None)
@@ -174,8 +185,8 @@ def _loc_text(loc: tuple) -> str:
 def parse_model(text: str, file: str = "model.yaml") -> Model:
     """Parse and validate model.yaml text; raises InputError with the YAML line."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=_TextNumbers)
+        data = yaml.load(text, Loader=_TextNumbers)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(file, f"not valid YAML: {getattr(exc, 'problem', exc)}", row=mark.line + 1 if mark else None) from None

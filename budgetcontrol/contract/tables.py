@@ -14,6 +14,7 @@ from typing import Callable
 import pandas as pd
 
 from budgetcontrol.contract.errors import InputError
+from budgetcontrol.contract.excel_match import CRITERION_TRAPS, excel_key
 from budgetcontrol.contract.model import KINDS, STATUSES, Model
 from budgetcontrol.contract.values import ValueProblem, parse_amounts, parse_dates, parse_months
 
@@ -170,18 +171,6 @@ def _changes_consistent(out: pd.DataFrame, file: str, locate: Locate) -> None:
                         f"change {out.at[idx, 'change_id']} has another {column} here than in its first row; all postings of a change share date, status and type")
 
 
-# Excel's SUMIFS/COUNTIFS/MATCH read * ? ~ in a criterion as wildcards and a leading = < > as a comparison.
-_CRITERION_TRAPS = re.compile(r"[*?~]|^[=<>]")
-
-
-def excel_key(value: str) -> str:
-    """How Excel compares a criterion: ignoring case, and numeric-looking text as its number."""
-    try:
-        return repr(float(value.replace(",", ".")))
-    except ValueError:
-        return value.casefold()
-
-
 def check_excel_matching(inputs: dict[str, pd.DataFrame], files: dict[str, str], locates: dict[str, Locate]) -> None:
     """Codes the workbook's formulas match on must match there exactly as in the engine:
     no wildcard or comparison characters, and no two spellings Excel would take as one
@@ -192,7 +181,7 @@ def check_excel_matching(inputs: dict[str, pd.DataFrame], files: dict[str, str],
             if column not in frame:
                 continue
             for idx, value in frame[column].drop_duplicates().items():
-                if _CRITERION_TRAPS.search(value):
+                if CRITERION_TRAPS.search(value):
                     raise _fail(files[key], locates[key], idx, column,
                                 f"{column} '{value}' contains * ? ~ or starts with = < >, which Excel's formulas read as a pattern")
                 folded = excel_key(value)

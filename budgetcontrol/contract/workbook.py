@@ -41,6 +41,18 @@ def _table(wb: CalamineWorkbook, name: str, file: str):
     return wb.get_table_by_name(name)
 
 
+def _list(wb: CalamineWorkbook, name: str, columns: list[str], file: str) -> list[dict]:
+    """The rows of a Settings list Table (Sectors, Categories, ChangeTypes) by header name; blank codes skipped."""
+    table = _table(wb, name, file)
+    headers = [str(c).strip() for c in table.columns]
+    for column in columns:
+        if column not in headers:
+            raise InputError(file, f"the Table '{name}' has no column '{column}' (expected: {', '.join(columns)})",
+                             sheet=table.sheet, column=column)
+    rows = [dict(zip(headers, row)) for row in table.to_python()]
+    return [row for row in rows if _text(row["code"])]
+
+
 def _text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -83,10 +95,11 @@ def _model(wb: CalamineWorkbook, file: str):
     for key, expected in (("approved_status", "approved"), ("pending_status", "pending")):
         if str(values[key]).strip().casefold() != expected:
             raise fail(key, f"must be '{expected}' (the data contract's status), got {_text(values[key])!r}")
-    sectors = [{"code": _text(c), "name": _text(n)} for c, n in _table(wb, "Sectors", file).to_python() if _text(c)]
-    categories = [{"code": _text(c), "name": _text(n), "group": _text(g) or "operating"}
-                  for c, n, g in _table(wb, "Categories", file).to_python() if _text(c)]
-    types = [(_text(c), _text(label), z) for c, label, z in _table(wb, "ChangeTypes", file).to_python() if _text(c)]
+    sectors = [{"code": _text(r["code"]), "name": _text(r["name"])} for r in _list(wb, "Sectors", ["code", "name"], file)]
+    categories = [{"code": _text(r["code"]), "name": _text(r["name"]), "group": _text(r["group"]) or "operating"}
+                  for r in _list(wb, "Categories", ["code", "name", "group"], file)]
+    types = [(_text(r["code"]), _text(r["label"]), r["zero_sum"])
+             for r in _list(wb, "ChangeTypes", ["code", "label", "zero_sum"], file)]
     data = {
         "name": _text(values["name"]), "fiscal_year": values["fiscal_year"], "unit": _text(values["unit"]),
         "sectors": sectors, "categories": categories, "variance_sign": SIGNS[int(sign)], "as_of": as_of,

@@ -1,7 +1,7 @@
 """Small builders that return formula text; every output formula is made here.
 
 Only functions that evaluate the same in Excel 2010+ and LibreOffice 7.4 are used
-(SUMIFS, COUNTIFS, INDEX/MATCH, SUMPRODUCT, IF, ABS). Text criteria are written as
+(SUMIFS, COUNTIFS, INDEX/MATCH, SUMPRODUCT, IF, ABS, EOMONTH). Text criteria are written as
 ``ref&""`` because SUMIFS treats a reference to an empty cell as 0, which would
 never match an empty ``activity``; ``ref&""`` matches it in both programs.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 # Workbook-level names of the settings cells (Settings sheet).
 AS_OF = "AsOf"
+AS_OF_MONTH_END = "AsOfMonthEnd"  # EOMONTH(AsOf, 0): actuals count for whole months
 SIGN = "VarianceSign"
 APPROVED = "StatusApproved"
 PENDING = "StatusPending"
@@ -61,8 +62,8 @@ def waiting(table: str = "Changes") -> list[tuple[str, str]]:
 
 
 def actual_to_date(table: str = "Actuals") -> list[tuple[str, str]]:
-    """Actual postings of the months up to the as-of date (months are stored as their first day)."""
-    return [(column(table, "month"), up_to(AS_OF))]
+    """Actual postings of the months up to the as-of month, whatever day a month cell carries."""
+    return [(column(table, "month"), up_to(AS_OF_MONTH_END))]
 
 
 def variance(actual: str, corrected: str) -> str:

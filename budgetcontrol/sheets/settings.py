@@ -41,6 +41,12 @@ def layout(model: Model, as_of: dt.date, type_codes: list[str]) -> SheetLayout:
             sheet.validations.append(Validation(f"C{row}", "list", '"1,-1"', prompt="1 eller -1"))
         if key == "as_of":
             sheet.validations.append(Validation(f"C{row}", "date", "DATE(1900,1,1)", "DATE(2200,12,31)"))
+    row = HEADER_ROW + 1 + len(ROWS)
+    sheet.put(row, KEY, "as_of_month_end", "code")
+    sheet.put(row, LABEL, "Opgørelsesmånedens sidste dag (beregnet): regnskab tæller for hele måneder", "text")
+    sheet.formula(row, VALUE, f"EOMONTH({f.AS_OF},0)", _month_end(as_of), "date")
+    sheet.put(row, NAME, f.AS_OF_MONTH_END, "code")
+    sheet.names[f.AS_OF_MONTH_END] = sheet_ref(SHEET, row, VALUE)
     _list_table(sheet, "Sectors", SECTORS_COL, ["code", "name"], [[s.code, s.name] for s in model.sectors])
     _list_table(sheet, "Categories", CATEGORIES_COL, ["code", "name", "group"],
                 [[c.code, c.name, c.group] for c in model.categories])
@@ -51,6 +57,11 @@ def layout(model: Model, as_of: dt.date, type_codes: list[str]) -> SheetLayout:
     sheet.widths.update({KEY: 20, LABEL: 60, VALUE: 26, 4: 16})
     sheet.freeze = "A5"
     return sheet
+
+
+def _month_end(day: dt.date) -> dt.date:
+    following = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
 
 
 def _list_table(sheet: SheetLayout, name: str, first_col: int, columns: list[str], rows: list[list]) -> None:
