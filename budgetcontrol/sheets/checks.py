@@ -78,7 +78,6 @@ def layout(result: Result, anchors: Anchors) -> SheetLayout:
         sheet.formula(r, LEFT, left, check.left)
         if right == "0":
             sheet.put(r, RIGHT, 0, "amount")
-            sheet.cells[(r, RIGHT)].expect = None
         else:
             sheet.formula(r, RIGHT, right, check.right)
         sheet.formula(r, DIFF, f"{ref(r, LEFT)}-{ref(r, RIGHT)}", check.difference)

@@ -83,8 +83,6 @@ class SheetLayout:
     conditionals: list[Conditional] = field(default_factory=list)
     validations: list[Validation] = field(default_factory=list)
     merges: list[str] = field(default_factory=list)
-    outline: dict[int, int] = field(default_factory=dict)  # row -> outline level
-    hidden_rows: set[int] = field(default_factory=set)
 
     def put(self, row: int, column: int, value: Any, style: str = "text", expect: Any = None,
             link: str | None = None) -> Cell:

@@ -70,10 +70,6 @@ def _sheet(wb: Workbook, layout: SheetLayout) -> None:
                             showErrorMessage=True)
         dv.add(v.range)
         ws.add_data_validation(dv)
-    for row, level in layout.outline.items():
-        ws.row_dimensions[row].outline_level = level
-    for row in layout.hidden_rows:
-        ws.row_dimensions[row].hidden = True
     if layout.role in ("output", "check"):  # printed as reports: landscape, one page wide
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
