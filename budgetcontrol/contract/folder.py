@@ -1,4 +1,5 @@
-"""Reading a data folder: model.yaml plus budget.csv, changes.csv and actuals.csv."""
+"""Reading a data folder: model.yaml plus budget.csv, changes.csv and actuals.csv, and the
+optional phasing.csv, actuals_prior.csv, targets.csv and activity.csv."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 from budgetcontrol.contract.csvfile import read_csv_text
 from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.model import parse_model
-from budgetcontrol.contract.tables import SPECS, Inputs, check_excel_matching, csv_locate, validate
+from budgetcontrol.contract.tables import OPTIONAL, SPECS, Inputs, check_excel_matching, csv_locate, validate
 
 
 def load_folder(folder: str | Path) -> Inputs:
@@ -28,5 +29,15 @@ def load_folder(folder: str | Path) -> Inputs:
         files[spec.key] = str(path)
         raw = read_csv_text(path, str(path))
         tables[spec.key] = validate(raw.frame, spec, model, str(path), csv_locate, raw.decimal)
+    for spec in OPTIONAL:
+        path = folder / spec.file
+        if not path.exists():
+            continue
+        files[spec.key] = str(path)
+        raw = read_csv_text(path, str(path))
+        tables[spec.key] = validate(raw.frame, spec, model, str(path), csv_locate, raw.decimal)
+    if model.phasing == "prior_actuals" and "actuals_prior" not in tables:
+        raise InputError(str(model_path), "phasing: prior_actuals needs last year's actuals in actuals_prior.csv "
+                                          "(same columns as actuals.csv)", column="phasing")
     check_excel_matching(tables, files, {k: csv_locate for k in tables})
     return Inputs(model=model, source=str(folder), **tables)

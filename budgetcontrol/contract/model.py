@@ -19,6 +19,9 @@ from budgetcontrol.contract.excel_match import CRITERION_TRAPS, excel_key
 KINDS = ("expense", "income", "refund")
 STATUSES = ("approved", "pending", "rejected")
 VARIANCE_SIGNS = ("actual_minus_budget", "budget_minus_actual")
+FORECASTS = ("plan", "run_rate")
+PHASINGS = ("twelfths", "prior_actuals")
+MONTHS = tuple(range(1, 13))
 
 
 @lru_cache(maxsize=1)
@@ -61,6 +64,30 @@ class Category(_Strict):
     _c = field_validator("code", mode="before")(_code)
 
 
+class TrafficLights(_Strict):
+    """Thresholds of the traffic light on the variance to date, as shares of the phased budget
+    to date (pace, not share of the year): amber beyond ``amber``, red beyond ``red``."""
+
+    amber: float = Field(ge=0)
+    red: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "TrafficLights":
+        if self.red < self.amber:
+            raise ValueError(f"red ({self.red}) must not be below amber ({self.amber})")
+        return self
+
+
+def _unit_cost(value: Any) -> Any:
+    """A unit cost is one number for every month, or a number per month 1–12 (all twelve)."""
+    if isinstance(value, dict):
+        months = {int(str(k)) if str(k).isdigit() else k for k in value}
+        if months != set(MONTHS):
+            raise ValueError("a unit cost by month must give all months 1 to 12")
+        return {int(str(k)): v for k, v in value.items()}
+    return {m: value for m in MONTHS}
+
+
 class Model(_Strict):
     """The settings of one data folder (model.yaml)."""
 
@@ -75,6 +102,17 @@ class Model(_Strict):
     zero_sum_types: list[str] | None = None
     check_tolerance: float | None = Field(default=None, ge=0)
     labels: dict[str, Any] = Field(default_factory=dict)
+    phasing: Literal["twelfths", "prior_actuals"] = "twelfths"
+    forecast: Literal["plan", "run_rate"] = "plan"
+    traffic_lights: TrafficLights | None = None
+    unit_costs: dict[str, dict[int, float]] = Field(default_factory=dict)
+
+    @field_validator("unit_costs", mode="before")
+    @classmethod
+    def _unit_costs(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        return {str(_code(k)): _unit_cost(v) for k, v in value.items()}
 
     @field_validator("sectors", "categories")
     @classmethod
@@ -136,6 +174,14 @@ class Model(_Strict):
     @property
     def tolerance(self) -> float:
         return float(self.check_tolerance if self.check_tolerance is not None else defaults()["check_tolerance"])
+
+    @property
+    def lights(self) -> TrafficLights:
+        return self.traffic_lights or TrafficLights(**defaults()["traffic_lights"])
+
+    def unit_cost(self, measure: str, month: int) -> float | None:
+        costs = self.unit_costs.get(measure)
+        return None if costs is None else float(costs[month])
 
     def label(self, *path: str) -> str:
         """A label from model.yaml `labels`, else from the package defaults."""

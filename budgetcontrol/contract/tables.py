@@ -8,7 +8,7 @@ InputError naming the file (or sheet), row and column.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import pandas as pd
@@ -46,6 +46,21 @@ ACTUALS = TableSpec("actuals", "Actuals", "actuals.csv", (
 ))
 SPECS = (BUDGET, CHANGES, ACTUALS)
 
+# Optional tables (part 2): phasing, last year's actuals, activity targets and activity.
+PHASING = TableSpec("phasing", "Phasing", "phasing.csv", (
+    ("sector", "sector"), ("category", "category"), ("month", "month_number"), ("weight", "weight"),
+))
+ACTUALS_PRIOR = TableSpec("actuals_prior", "ActualsPrior", "actuals_prior.csv", ACTUALS.columns)
+TARGETS = TableSpec("targets", "ActivityTargets", "targets.csv", (
+    ("month", "month"), ("sector", "sector"), ("group", "required"), ("measure", "required"), ("target", "count"),
+))
+ACTIVITY = TableSpec("activity", "Activity", "activity.csv", (
+    ("month", "month"), ("sector", "sector"), ("group", "required"), ("measure", "required"), ("actual", "count"),
+))
+OPTIONAL = (PHASING, ACTUALS_PRIOR, TARGETS, ACTIVITY)
+NUMERIC = ("amount", "weight", "count", "month_number")
+WEIGHT_TOLERANCE = 1e-6  # the weights of one sector × category sum to 1 within this
+
 # Characters XML 1.0 (and so xlsx) cannot hold; finance-system exports sometimes carry them.
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -61,6 +76,16 @@ class Inputs:
     changes: pd.DataFrame
     actuals: pd.DataFrame
     source: str
+    phasing: pd.DataFrame = field(default_factory=lambda: empty(PHASING))
+    actuals_prior: pd.DataFrame = field(default_factory=lambda: empty(ACTUALS_PRIOR))
+    targets: pd.DataFrame = field(default_factory=lambda: empty(TARGETS))
+    activity: pd.DataFrame = field(default_factory=lambda: empty(ACTIVITY))
+
+
+def empty(spec: TableSpec) -> pd.DataFrame:
+    """A table with no rows and the spec's columns, typed."""
+    dtypes = {"amount": "float64", "weight": "float64", "count": "float64", "month_number": "int64"}
+    return pd.DataFrame({name: pd.Series(dtype=dtypes.get(vtype, object)) for name, vtype in spec.columns})
 
 
 def csv_locate(index, column: str) -> dict:
@@ -92,6 +117,8 @@ def validate(frame: pd.DataFrame, spec: TableSpec, model: Model, file: str, loca
     if missing:
         loc = {k: v for k, v in locate(None, missing[0]).items() if k != "column"}
         raise InputError(file, f"missing column '{missing[0]}' (expected columns: {', '.join(spec.names)})", **loc)
+    if spec in OPTIONAL and len(frame) == 0:
+        return empty(spec)
     if spec is BUDGET and len(frame) == 0:
         raise InputError(file, "the original budget has no rows", row=2)
     out = pd.DataFrame(index=frame.index)
@@ -101,8 +128,14 @@ def validate(frame: pd.DataFrame, spec: TableSpec, model: Model, file: str, loca
             out[name] = _convert(col, vtype, name, model, file, locate, decimal)
         except ValueProblem as exc:
             raise _fail(file, locate, exc.index, name, exc.message) from None
-    if spec is ACTUALS:
-        _months_in_year(out, model, file, locate)
+    if spec in (ACTUALS, TARGETS, ACTIVITY):
+        _months_in_year(out, model.fiscal_year, file, locate)
+    if spec is ACTUALS_PRIOR:
+        _months_in_year(out, model.fiscal_year - 1, file, locate, "the year before fiscal_year")
+    if spec is PHASING:
+        _phasing_consistent(out, file, locate)
+    if spec in (TARGETS, ACTIVITY):
+        _measures_priced(out, spec, model, file, locate)
     if spec is BUDGET:
         _no_duplicate_lines(out, file, locate)
     if spec is CHANGES:
@@ -111,8 +144,19 @@ def validate(frame: pd.DataFrame, spec: TableSpec, model: Model, file: str, loca
 
 
 def _convert(col: pd.Series, vtype: str, name: str, model: Model, file: str, locate: Locate, decimal: str) -> pd.Series:
-    if vtype == "amount":
-        return col if pd.api.types.is_float_dtype(col) else parse_amounts(col, decimal)
+    if vtype in ("amount", "weight", "count"):
+        out = col if pd.api.types.is_float_dtype(col) else parse_amounts(col, decimal)
+        if vtype == "weight" and ((out < 0) | (out > 1)).any():
+            idx = out.index[((out < 0) | (out > 1)).argmax()]
+            raise ValueProblem(idx, f"weight {out[idx]:g} is not between 0 and 1")
+        return out
+    if vtype == "month_number":
+        number = col if pd.api.types.is_numeric_dtype(col) else pd.to_numeric(col.astype(str).str.strip(), errors="coerce")
+        bad = number.isna() | ~number.isin(list(range(1, 13)))
+        if bad.any():
+            idx = col.index[bad.argmax()]
+            raise ValueProblem(idx, f"month '{col[idx]}' is not a month number 1 to 12")
+        return number.astype("int64")
     if vtype == "date":
         return col if pd.api.types.is_datetime64_any_dtype(col) else parse_dates(col)
     if vtype == "month":
@@ -140,12 +184,43 @@ def _convert(col: pd.Series, vtype: str, name: str, model: Model, file: str, loc
     return text
 
 
-def _months_in_year(out: pd.DataFrame, model: Model, file: str, locate: Locate) -> None:
-    year = out["month"].str[:4]
-    bad = year != str(model.fiscal_year)
+def _months_in_year(out: pd.DataFrame, year: int, file: str, locate: Locate, what: str = "fiscal_year") -> None:
+    bad = out["month"].str[:4] != str(year)
     if bad.any():
         idx = out.index[bad.argmax()]
-        raise _fail(file, locate, idx, "month", f"month {out.at[idx, 'month']} is not in fiscal_year {model.fiscal_year}")
+        raise _fail(file, locate, idx, "month", f"month {out.at[idx, 'month']} is not in {what} {year}")
+
+
+def _phasing_consistent(out: pd.DataFrame, file: str, locate: Locate) -> None:
+    """One weight per sector × category × month, and the weights of a sector × category sum to 1."""
+    dup = out.duplicated(["sector", "category", "month"], keep="first")
+    if dup.any():
+        idx = out.index[dup.argmax()]
+        raise _fail(file, locate, idx, "month", f"{out.at[idx, 'sector']}/{out.at[idx, 'category']} month "
+                                                f"{out.at[idx, 'month']} has a weight twice")
+    totals = out.groupby(["sector", "category"], sort=False)["weight"].sum()
+    off = totals[(totals - 1).abs() > WEIGHT_TOLERANCE]
+    if len(off):
+        sector, category = off.index[0]
+        idx = out.index[((out["sector"] == sector) & (out["category"] == category)).argmax()]
+        raise _fail(file, locate, idx, "weight", f"the weights of {sector}/{category} sum to {off.iloc[0]:.6g}, "
+                                                 f"not 1 (months without a row count as 0)")
+
+
+def _measures_priced(out: pd.DataFrame, spec: TableSpec, model: Model, file: str, locate: Locate) -> None:
+    """Each measure needs a unit cost (model.yaml unit_costs) to turn its difference into money;
+    one row per month, sector, group and measure."""
+    unpriced = ~out["measure"].isin(list(model.unit_costs))
+    if unpriced.any():
+        idx = out.index[unpriced.argmax()]
+        known = ", ".join(model.unit_costs) or "none"
+        raise _fail(file, locate, idx, "measure", f"measure '{out.at[idx, 'measure']}' has no unit cost in model.yaml "
+                                                  f"unit_costs (priced measures: {known})")
+    dup = out.duplicated(["month", "sector", "group", "measure"], keep="first")
+    if dup.any():
+        idx = out.index[dup.argmax()]
+        raise _fail(file, locate, idx, "measure", f"{out.at[idx, 'month']} {out.at[idx, 'sector']}/{out.at[idx, 'group']}/"
+                                                  f"{out.at[idx, 'measure']} appears twice; one row per month, sector, group and measure")
 
 
 def _no_duplicate_lines(out: pd.DataFrame, file: str, locate: Locate) -> None:
@@ -175,7 +250,7 @@ def check_excel_matching(inputs: dict[str, pd.DataFrame], files: dict[str, str],
     """Codes the workbook's formulas match on must match there exactly as in the engine:
     no wildcard or comparison characters, and no two spellings Excel would take as one
     (upper/lower case, or '0100' and '100')."""
-    for column in ("activity", "change_id", "type"):
+    for column in ("activity", "change_id", "type", "group", "measure"):
         seen: dict[str, str] = {}
         for key, frame in inputs.items():
             if column not in frame:

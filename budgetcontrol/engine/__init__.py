@@ -1,7 +1,7 @@
 """The pure engine: pandas functions over validated tables, no Excel and no file I/O.
 
 :func:`compute` runs every concept for one as-of date; each concept lives in its own
-module (``corrected``, ``rollup``, ``checks``).
+module (``corrected``, ``rollup``, ``checks``, ``phasing``, ``monthly``, ``targets``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from budgetcontrol.contract.tables import Inputs
-from budgetcontrol.engine import checks, corrected, rollup
+from budgetcontrol.engine import checks, corrected, monthly, phasing, rollup, targets
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,10 @@ class Result:
     groups: pd.DataFrame  # operating / capital totals
     checks: list  # list[checks.Check]
     types: list[str]  # change types shown as columns
+    weights: pd.DataFrame  # phasing: sector × category × month 1–12
+    monthly: pd.DataFrame  # sector × category × kind/net × month 1–12
+    status: pd.DataFrame  # the reporting month, net, with totals and traffic lights
+    targets: pd.DataFrame  # activity targets: sector × group × measure × month 1–12
 
 
 def compute(inputs: Inputs, as_of: dt.date | None = None) -> Result:
@@ -37,4 +41,8 @@ def compute(inputs: Inputs, as_of: dt.date | None = None) -> Result:
     groups = rollup.group_totals(base, model)
     types = corrected.change_types(model, inputs.changes)
     found = checks.run(inputs, as_of, lines, audit, base, groups, types)
-    return Result(inputs, as_of, lines, audit, base, rollup.summary(base, model), groups, found, types)
+    weights = phasing.weights(model, inputs.phasing, inputs.actuals_prior)
+    months = monthly.figures(base, inputs.budget, inputs.changes, inputs.actuals, weights, model, as_of)
+    return Result(inputs, as_of, lines, audit, base, rollup.summary(base, model), groups, found, types,
+                  weights, months, monthly.status(months, model, as_of),
+                  targets.figures(inputs.targets, inputs.activity, model, as_of))

@@ -1,0 +1,134 @@
+"""The monthly figures (budgetopfølgning) per sector × category × kind and net, month by month:
+corrected budget (korrigeret budget) as of each month's end, phased budget (periodiseret
+budget) for the month and to date, actuals (regnskab) for the month and to date, the variance
+to date, the forecast (forventet regnskab), the expected result and the consumption
+(forbrugsprocent); and the Status view of the reporting month with its traffic light.
+
+Months after the as-of month keep the as-of month's corrected budget and have no actuals,
+so the sheets can show the plan for the rest of the year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from budgetcontrol.contract.model import MONTHS, Model
+from budgetcontrol.engine.phasing import PAIR
+
+KEY = ["sector", "category", "kind"]
+EXPORT_COLUMNS = KEY + ["month", "corrected", "budget_month", "actual_month", "budget_ytd", "actual_ytd",
+                        "variance_ytd", "forecast", "expected_result", "consumption"]
+FIGURES = ["corrected", "budget_ytd", "actual_ytd", "variance_ytd", "consumption", "forecast", "expected_result"]
+
+
+def month_of_date(dates: pd.Series, fiscal_year: int) -> pd.Series:
+    """The fiscal month from which a dated posting counts: 1 for earlier years, 13 (never) for later."""
+    month = dates.dt.month.where(dates.dt.year == fiscal_year)
+    month = month.where(dates.dt.year >= fiscal_year, 1)
+    return month.where(dates.dt.year <= fiscal_year, 13).astype(int)
+
+
+def _cumulative(frame: pd.DataFrame, value: str, month_col: str, keys: pd.DataFrame) -> pd.DataFrame:
+    """Per key and month 1–12, the sum of ``value`` over rows whose ``month_col`` is on or before the month."""
+    per_month = frame.groupby(KEY + [month_col])[value].sum().unstack(month_col)
+    per_month = per_month.reindex(columns=list(MONTHS), fill_value=0.0).fillna(0.0)
+    cum = per_month.cumsum(axis=1)
+    out = keys.join(cum, on=KEY).fillna(0.0)
+    return out.melt(id_vars=KEY, value_vars=list(MONTHS), var_name="m", value_name=value)
+
+
+def figures(base: pd.DataFrame, budget: pd.DataFrame, changes: pd.DataFrame, actuals: pd.DataFrame,
+            weights: pd.DataFrame, model: Model, as_of: dt.date) -> pd.DataFrame:
+    """Every month 1–12 for every sector × category × kind of ``base`` and each pair's net."""
+    last = as_of.month
+    keys = base[KEY].drop_duplicates().reset_index(drop=True)
+    original = budget.groupby(KEY)["amount"].sum().rename("original")
+    counted = changes[changes["status"] == "approved"]
+    counted = counted.assign(m=month_of_date(counted["date"], model.fiscal_year).clip(upper=99))
+    counted = counted[counted["m"] <= last]  # nothing dated after the as-of month's end counts
+    approved = _cumulative(counted, "amount", "m", keys).rename(columns={"amount": "approved"})
+    booked = actuals.assign(m=actuals["month"].str[5:7].astype(int))
+    booked = booked[booked["m"] <= last]
+    per_month = booked.groupby(KEY + ["m"])["amount"].sum().rename("actual_month")
+    frame = approved.join(original, on=KEY).fillna({"original": 0.0})
+    frame["corrected"] = frame["original"] + frame["approved"]
+    frame = frame.join(per_month, on=KEY + ["m"]).fillna({"actual_month": 0.0})
+    frame = frame[KEY + ["m", "corrected", "actual_month"]]
+    net = frame.groupby(PAIR + ["m"], sort=False)[["corrected", "actual_month"]].sum().reset_index().assign(kind="net")
+    frame = pd.concat([frame, net[frame.columns]], ignore_index=True)
+    return derive(frame, weights, model)
+
+
+def derive(frame: pd.DataFrame, weights: pd.DataFrame, model: Model) -> pd.DataFrame:
+    """From corrected and actual_month per key and month ``m``: the phased and derived figures."""
+    w = weights.rename(columns={"month": "m"}).sort_values(PAIR + ["m"])
+    w["cum_weight"] = w.groupby(PAIR)["weight"].cumsum()
+    w["rest_weight"] = w.iloc[::-1].groupby(PAIR)["weight"].cumsum().iloc[::-1] - w["weight"]
+    out = frame.merge(w[PAIR + ["m", "weight", "cum_weight", "rest_weight"]], on=PAIR + ["m"], how="left")
+    out = out.sort_values(KEY + ["m"]).reset_index(drop=True)
+    out["budget_ytd"] = out["corrected"] * out["cum_weight"]
+    out["budget_month"] = out["budget_ytd"] - out.groupby(KEY)["budget_ytd"].shift(1).fillna(0.0)
+    out["actual_ytd"] = out.groupby(KEY)["actual_month"].cumsum()
+    out["variance_ytd"] = model.sign * (out["actual_ytd"] - out["budget_ytd"])
+    plan = out["actual_ytd"] + out["corrected"] * out["rest_weight"]
+    run_rate = out["actual_ytd"] / out["cum_weight"].where(out["cum_weight"] != 0)
+    out["forecast"] = plan if model.forecast == "plan" else run_rate
+    out["expected_result"] = model.sign * (out["forecast"] - out["corrected"])
+    out["consumption"] = out["actual_ytd"] / out["corrected"].where(out["corrected"] != 0)
+    out["month"] = [f"{model.fiscal_year:04d}-{m:02d}" for m in out["m"]]
+    return order(out, model)
+
+
+def order(frame: pd.DataFrame, model: Model) -> pd.DataFrame:
+    """Sector and category in the model's order, kinds expense, income, refund, then net; months ascending."""
+    rank = {"sector": {c: i for i, c in enumerate(model.sector_codes)},
+            "category": {c: i for i, c in enumerate(model.category_codes)},
+            "kind": {"expense": 0, "income": 1, "refund": 2, "net": 3}}
+    keys = pd.DataFrame({c: frame[c].map(rank[c]) for c in KEY}, index=frame.index)
+    keys["m"] = frame["m"]
+    return frame.loc[keys.sort_values(list(keys.columns), kind="stable").index].reset_index(drop=True)
+
+
+def export(monthly: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """The export contract: months from the first of the fiscal year to the as-of month."""
+    return monthly[monthly["m"] <= as_of.month][EXPORT_COLUMNS].reset_index(drop=True)
+
+
+def light(variance: float, budget_ytd: float, model: Model) -> str:
+    """Traffic light (trafiklys) on an overspend to date, as a share of the phased budget to date."""
+    overspend = model.sign * variance
+    scale = abs(budget_ytd)
+    lights = model.lights
+    if overspend > lights.red * scale:
+        return "red"
+    if overspend > lights.amber * scale:
+        return "amber"
+    return "green"
+
+
+def status(monthly: pd.DataFrame, model: Model, as_of: dt.date) -> pd.DataFrame:
+    """The reporting month, net: per sector × category, each sector's total, the operating and
+    capital totals and the grand total (``sector``/``category`` empty or ``group`` set for totals)."""
+    month = monthly[(monthly["m"] == as_of.month) & (monthly["kind"] == "net")]
+    sums = ["corrected", "budget_ytd", "actual_ytd", "forecast"]
+    detail = month[PAIR + sums].assign(group="")
+    by_sector = month.groupby("sector", sort=False)[sums].sum(min_count=1).reset_index().assign(category="", group="")
+    grouped = month.assign(group=month["category"].map(model.category_group))
+    by_group = grouped.groupby("group", sort=False)[sums].sum(min_count=1).reset_index().assign(sector="", category="")
+    grand = month[sums].sum(min_count=1).to_frame().T.assign(sector="", category="", group="")
+    if month.empty:
+        grand[sums] = 0.0
+    out = pd.concat([detail, by_sector, by_group, grand], ignore_index=True)
+    out[sums] = out[sums].astype(float)
+    out["variance_ytd"] = model.sign * (out["actual_ytd"] - out["budget_ytd"])
+    out["consumption"] = out["actual_ytd"] / out["corrected"].where(out["corrected"] != 0)
+    out["expected_result"] = model.sign * (out["forecast"] - out["corrected"])
+    out["light"] = [light(v, b, model) for v, b in zip(out["variance_ytd"], out["budget_ytd"])]
+    return out[["sector", "category", "group"] + FIGURES + ["light"]]
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))
