@@ -63,7 +63,26 @@ def compare(layouts: list[SheetLayout], recalculated: str | Path) -> tuple[list[
             compared += 1
             if cell.expect is None or not same(cell.expect, got):
                 mismatches.append(Mismatch(layout.name, ref(r, c), cell.expect, got))
-    return mismatches, compared
+    return _errors_rechecked(mismatches, recalculated), compared
+
+
+def _errors_rechecked(mismatches: list[Mismatch], recalculated: str | Path) -> list[Mismatch]:
+    """calamine reads error cells (#N/A for chart gaps) as empty; openpyxl reads their code."""
+    errors = [m for m in mismatches if isinstance(m.expected, str) and m.expected.startswith("#")]
+    if not errors:
+        return mismatches
+    import openpyxl
+
+    wb = openpyxl.load_workbook(recalculated, data_only=True)
+    still = []
+    for m in mismatches:
+        if m in errors:
+            got = wb[m.sheet][m.cell].value
+            if got == m.expected:
+                continue
+            m = Mismatch(m.sheet, m.cell, m.expected, got)
+        still.append(m)
+    return still
 
 
 def verify(workbook: str | Path) -> tuple[list[Mismatch], int]:

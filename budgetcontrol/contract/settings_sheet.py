@@ -19,5 +19,12 @@ ROWS = [
     ("pending_status", "Status for afventende ændringer", "StatusPending", "input_text"),
     ("check_tolerance", "Tolerance i kontroller (i enheden)", "Tolerance", "input_decimal"),
     ("change_types_listed", "Kun ændringstyper fra listen ChangeTypes er tilladt (1 = ja, 0 = nej)", None, "input_int"),
+    ("forecast", "Prognosemetode: plan = regnskab til dato + resten af det periodiserede budget; "
+                 "run_rate = regnskab til dato ÷ periodiseret andel til dato", "ForecastMethod", "input_text"),
+    ("amber", "Trafiklys gul: merforbrug til dato over denne andel af det periodiserede budget til dato",
+     "AmberThreshold", "input_percent"),
+    ("red", "Trafiklys rød: merforbrug til dato over denne andel af det periodiserede budget til dato",
+     "RedThreshold", "input_percent"),
 ]
+FORECASTS = ("plan", "run_rate")
 SIGNS = {1: "actual_minus_budget", -1: "budget_minus_actual"}

@@ -18,7 +18,8 @@ from python_calamine import CalamineWorkbook
 
 from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.model import model_from_dict
-from budgetcontrol.contract.tables import SPECS, Inputs, TableSpec, check_excel_matching, validate
+from budgetcontrol.contract.tables import (ACTIVITY, NUMERIC, PHASING, SPECS, TARGETS, Inputs, TableSpec,
+                                            check_excel_matching, validate)
 from budgetcontrol.contract.settings_sheet import HEADER_ROW as SETTINGS_HEADER
 from budgetcontrol.contract.settings_sheet import KEY, ROWS, SIGNS, VALUE
 from budgetcontrol.contract.settings_sheet import SHEET as SETTINGS
@@ -43,14 +44,7 @@ def _table(wb: CalamineWorkbook, name: str, file: str):
 
 def _list(wb: CalamineWorkbook, name: str, columns: list[str], file: str) -> list[dict]:
     """The rows of a Settings list Table (Sectors, Categories, ChangeTypes) by header name; blank codes skipped."""
-    table = _table(wb, name, file)
-    headers = [str(c).strip() for c in table.columns]
-    for column in columns:
-        if column not in headers:
-            raise InputError(file, f"the Table '{name}' has no column '{column}' (expected: {', '.join(columns)})",
-                             sheet=table.sheet, column=column)
-    rows = [dict(zip(headers, row)) for row in table.to_python()]
-    return [row for row in rows if _text(row["code"])]
+    return _list_by(wb, name, columns, "code", file)
 
 
 def _text(value) -> str:
@@ -105,6 +99,9 @@ def _model(wb: CalamineWorkbook, file: str):
         "sectors": sectors, "categories": categories, "variance_sign": SIGNS[int(sign)], "as_of": as_of,
         "zero_sum_types": [c for c, _, z in types if z in (1, 1.0)],
         "check_tolerance": values["check_tolerance"],
+        "forecast": _text(values["forecast"]).strip(),
+        "traffic_lights": {"amber": values["amber"], "red": values["red"]},
+        "unit_costs": _unit_costs(wb, file),
     }
     if values["change_types_listed"] in (1, 1.0):
         data["change_types"] = {c: label or c for c, label, _ in types}
@@ -119,8 +116,32 @@ def _model(wb: CalamineWorkbook, file: str):
         key = exc.column.split(".")[0] if exc.column else ""
         if key in cells:
             raise InputError(file, exc.message, sheet=SETTINGS, cell=cells[key], column=key) from None
-        table = {"sectors": "Sectors", "categories": "Categories"}.get(key, "ChangeTypes")
+        table = {"sectors": "Sectors", "categories": "Categories", "unit_costs": "UnitCosts"}.get(key, "ChangeTypes")
+        if key in ("forecast", "traffic_lights"):
+            cell_key = exc.column.split(".")[-1] if key == "traffic_lights" else key
+            raise InputError(file, exc.message, sheet=SETTINGS, cell=cells.get(cell_key), column=cell_key) from None
         raise InputError(file, f"{exc.column}: {exc.message}", sheet=SETTINGS, column=f"Table {table}") from None
+
+
+def _unit_costs(wb: CalamineWorkbook, file: str) -> dict:
+    """The UnitCosts Table (measure, month 1–12, unit_cost) as model.yaml's unit_costs mapping."""
+    costs: dict[str, dict] = {}
+    for row in _list_by(wb, "UnitCosts", ["measure", "month", "unit_cost"], "measure", file):
+        month = row["month"]
+        key = int(month) if isinstance(month, (int, float)) and float(month).is_integer() else _text(month)
+        costs.setdefault(_text(row["measure"]), {})[key] = row["unit_cost"]
+    return costs
+
+
+def _list_by(wb: CalamineWorkbook, name: str, columns: list[str], key: str, file: str) -> list[dict]:
+    table = _table(wb, name, file)
+    headers = [str(c).strip() for c in table.columns]
+    for column in columns:
+        if column not in headers:
+            raise InputError(file, f"the Table '{name}' has no column '{column}' (expected: {', '.join(columns)})",
+                             sheet=table.sheet, column=column)
+    rows = [dict(zip(headers, row)) for row in table.to_python()]
+    return [row for row in rows if _text(row[key])]
 
 
 def _frame(wb: CalamineWorkbook, spec: TableSpec, file: str) -> tuple[pd.DataFrame, callable]:
@@ -149,12 +170,12 @@ def _frame(wb: CalamineWorkbook, spec: TableSpec, file: str) -> tuple[pd.DataFra
 
 def _typed(values: pd.Series, vtype: str, file: str, locate) -> pd.Series:
     """Convert cells of one column; numbers and dates must be real numbers and dates."""
-    if vtype == "amount":
+    if vtype in NUMERIC:
         bad = values.map(lambda v: isinstance(v, bool) or not isinstance(v, (int, float)))
         if bad.any():
             idx = values.index[bad.argmax()]
             what = "empty" if values[idx] in ("", None) else f"text {values[idx]!r}, not a number"
-            raise InputError(file, f"amount cell is {what} (the workbook's formulas would skip it)", **locate(idx))
+            raise InputError(file, f"{vtype.replace('_', ' ')} cell is {what} (the workbook's formulas would skip it)", **locate(idx))
         return values.astype("float64")
     if vtype in ("date", "month"):
         bad = values.map(lambda v: not isinstance(v, (dt.date, dt.datetime)))
@@ -186,7 +207,7 @@ def load_workbook_inputs(path: str | Path) -> Inputs:
     wb = _open(path)
     model = _model(wb, file)
     tables, locates = {}, {}
-    for spec in SPECS:
+    for spec in SPECS + (PHASING, TARGETS, ACTIVITY):
         frame, locate = _frame(wb, spec, file)
         tables[spec.key] = validate(frame, spec, model, file, locate)
         locates[spec.key] = locate

@@ -130,5 +130,11 @@ def status(monthly: pd.DataFrame, model: Model, as_of: dt.date) -> pd.DataFrame:
     return out[["sector", "category", "group"] + FIGURES + ["light"]]
 
 
+def month_end(day: dt.date) -> dt.date:
+    """The last day of ``day``'s month."""
+    following = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
 def is_blank(value) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value))

@@ -6,8 +6,8 @@
 from __future__ import annotations
 
 from budgetcontrol.engine import Result
-from budgetcontrol.sheets import audit, checks, corrected, inputs, settings, summary
-from budgetcontrol.sheets.layout import SheetLayout
+from budgetcontrol.sheets import audit, checks, corrected, inputs, monthly, monthly_calc, settings, status, summary, targets
+from budgetcontrol.sheets.layout import SheetLayout, col
 from budgetcontrol.sheets.names import ORDER
 
 
@@ -16,13 +16,22 @@ def layouts(result: Result) -> list[SheetLayout]:
     line_rows = {tuple(key): corrected.FIRST + i
                  for i, key in enumerate(result.lines[corrected.KEYS].itertuples(index=False))}
     summary_sheet, anchors = summary.layout(result)
+    settings_sheet = settings.layout(data.model, result.as_of, result.types)
+    sectors = settings_sheet.tables[0]  # the Sectors Table: code, name
+    codes = f"'{settings_sheet.name}'!${col(sectors.first_col)}${sectors.first_row + 1}:${col(sectors.first_col)}${sectors.last_row}"
+    names = f"'{settings_sheet.name}'!${col(sectors.first_col + 1)}${sectors.first_row + 1}:${col(sectors.first_col + 1)}${sectors.last_row}"
     sheets = [
+        status.layout(result),
+        monthly.layout(result, codes, names),
+        targets.layout(result),
+        monthly_calc.layout(result),
         summary_sheet,
         corrected.layout(result, audit.rows_by_line(result)),
         audit.layout(result, line_rows),
         checks.layout(result, anchors),
-        settings.layout(data.model, result.as_of, result.types),
-        *inputs.layouts(data.budget, data.changes, data.actuals, data.model),
+        settings_sheet,
+        *inputs.layouts(data.budget, data.changes, data.actuals, data.model, result.weights,
+                        data.targets, data.activity),
     ]
     by_name = {s.name: s for s in sheets}
     return [by_name[name] for name in ORDER]

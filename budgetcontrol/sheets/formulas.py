@@ -87,3 +87,97 @@ def plus(refs: list[str]) -> str:
 def status(difference: str) -> str:
     """OK when a difference is within the tolerance setting, else BRUD (break)."""
     return f'IF(ABS({difference})<={TOLERANCE},"OK","BRUD")'
+
+
+# ---- part 2: monthly figures, forecast, traffic lights, activity targets ----
+RUN_RATE = "ForecastRunRate"
+AMBER = "AmberThreshold"
+RED = "RedThreshold"
+
+
+def month_end(month_ref: str) -> str:
+    return f"EOMONTH({month_ref},0)"
+
+
+def counted_until(month_end_ref: str) -> str:
+    """Postings count up to the month's end, but never after the as-of month's end."""
+    return f'"<="&MIN({month_end_ref},{AS_OF_MONTH_END})'
+
+
+def in_month(month_ref: str, month_end_ref: str) -> list[str]:
+    """Criteria for a date column: within the month, and not after the as-of month."""
+    return [f'">="&{month_ref}', counted_until(month_end_ref)]
+
+
+def weight_to(month_ref: str, after: bool = False) -> str:
+    """Criterion on Phasing[month] (1–12): months up to ``month_ref``'s month, or the months after it."""
+    return f'"{">" if after else "<="}"&MONTH({month_ref})'
+
+
+def product(a: str, b: str) -> str:
+    return f"{a}*{b}"
+
+
+def minus(a: str, b: str) -> str:
+    return f"{a}-{b}"
+
+
+def previous_month_value(column_range: str, keys: list[tuple[str, str]], month_range: str, month_ref: str) -> str:
+    """The same key's value in the month before (0 in January): a SUMIFS on the sheet's own columns."""
+    return sumifs(column_range, keys + [(month_range, f"EDATE({month_ref},-1)")])
+
+
+def forecast(actual_ytd: str, corrected: str, cum_weight: str, rest_weight: str) -> str:
+    """Forventet regnskab: plan = actual to date + the rest of the phased budget; run_rate =
+    actual to date ÷ phased share to date (blank where no budget is phased yet)."""
+    return f'IF({RUN_RATE}=1,IF({cum_weight}=0,"",{actual_ytd}/{cum_weight}),{actual_ytd}+{corrected}*{rest_weight})'
+
+
+def filled(ref: str) -> str:
+    """1 where a cell holds a figure, 0 where it is blank text."""
+    return f'IF({ref}="",0,1)'
+
+
+def if_blank(ref: str, then: str) -> str:
+    return f'IF({ref}="","",{then})'
+
+
+def if_any_blank(refs: list[str], then: str) -> str:
+    tests = ",".join(f'{r}=""' for r in refs)
+    return f'IF(OR({tests}),"",{then})'
+
+
+def expected_result(forecast_ref: str, corrected: str) -> str:
+    """Forventet resultat with the sign setting: +1 gives forecast − corrected (positive = overspend)."""
+    return if_blank(forecast_ref, f"{SIGN}*({forecast_ref}-{corrected})")
+
+
+def ratio(numerator: str, denominator: str) -> str:
+    """Blank where the denominator is 0 (forbrugsprocent of a zero budget)."""
+    return f'IF({denominator}=0,"",{numerator}/{denominator})'
+
+
+def light(variance_ref: str, budget_ref: str, labels: dict[str, str]) -> str:
+    """Traffic light on the overspend to date as a share of the phased budget to date."""
+    over = f"{SIGN}*{variance_ref}"
+    return (f'IF({over}>{RED}*ABS({budget_ref}),"{labels["red"]}",'
+            f'IF({over}>{AMBER}*ABS({budget_ref}),"{labels["amber"]}","{labels["green"]}"))')
+
+
+def sum_or_blank(refs_or_range: str) -> str:
+    """A total that stays blank when none of its cells holds a figure."""
+    return f'IF(COUNT({refs_or_range})=0,"",SUM({refs_or_range}))'
+
+
+def after_as_of(month_ref: str, then: str) -> str:
+    """Blank for months after the as-of month (no actuals yet)."""
+    return f'IF({month_ref}>{AS_OF_MONTH_END},"",{then})'
+
+
+def chart_actual(month_ref: str, value: str) -> str:
+    """For charts: #N/A after the as-of month, so the actuals line stops instead of dropping to 0."""
+    return f"IF({month_ref}>{AS_OF_MONTH_END},NA(),{value})"
+
+
+def lookup(return_range: str, match_range: str, key: str) -> str:
+    return f"INDEX({return_range},MATCH({key},{match_range},0))"

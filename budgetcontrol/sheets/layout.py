@@ -35,6 +35,10 @@ def range_ref(sheet: str, first_row: int, last_row: int, column: int) -> str:
     return f"'{sheet}'!${c}${first_row}:${c}${last_row}"
 
 
+def row_range(sheet: str, row: int, first_col: int, last_col: int) -> str:
+    return f"'{sheet}'!${col(first_col)}${row}:${col(last_col)}${row}"
+
+
 @dataclass
 class Cell:
     value: Any = None  # text, number, date, or a formula starting with "=" (only when formula=True)
@@ -71,6 +75,27 @@ class Validation:
 
 
 @dataclass
+class Series:
+    title: str  # a reference to the cell holding the series name, e.g. "'Monthly'!$A$40"
+    values: str  # a range, e.g. "'Monthly'!$C$40:$N$40"
+
+
+@dataclass
+class Chart:
+    """A native Excel chart over cells of the sheet (line or bar)."""
+
+    kind: str  # "line" | "bar"
+    title: str
+    anchor: str  # top-left cell
+    categories: str  # a range holding the x-axis labels
+    series: list[Series]
+    y_title: str = ""
+    width: float = 22.0  # cm
+    height: float = 9.0
+    number_format: str = "#,##0"
+
+
+@dataclass
 class SheetLayout:
     name: str
     role: str  # input | output | calc | check
@@ -83,6 +108,7 @@ class SheetLayout:
     conditionals: list[Conditional] = field(default_factory=list)
     validations: list[Validation] = field(default_factory=list)
     merges: list[str] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
 
     def put(self, row: int, column: int, value: Any, style: str = "text", expect: Any = None,
             link: str | None = None) -> Cell:

@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 from budgetcontrol.contract.model import Model
+from budgetcontrol.engine.monthly import month_end
 from budgetcontrol.sheets import formulas as f
 from budgetcontrol.sheets.layout import SheetLayout, Table, Validation, sheet_ref
 
 from budgetcontrol.contract.settings_sheet import HEADER_ROW, KEY, LABEL, NAME, ROWS, SHEET, VALUE
 
-SECTORS_COL, CATEGORIES_COL, TYPES_COL = 5, 8, 12
+SECTORS_COL, CATEGORIES_COL, TYPES_COL, COSTS_COL = 5, 8, 12, 16
+FORECAST_RUN_RATE = "ForecastRunRate"  # 1 when the forecast method is run_rate, else 0
 
 
 def settings_values(model: Model, as_of: dt.date) -> dict[str, object]:
@@ -19,6 +21,7 @@ def settings_values(model: Model, as_of: dt.date) -> dict[str, object]:
         "name": model.name, "fiscal_year": model.fiscal_year, "unit": model.unit, "as_of": as_of,
         "variance_sign": model.sign, "approved_status": "approved", "pending_status": "pending",
         "check_tolerance": model.tolerance, "change_types_listed": 1 if model.restricts_types else 0,
+        "forecast": model.forecast, "amber": model.lights.amber, "red": model.lights.red,
     }
 
 
@@ -39,14 +42,22 @@ def layout(model: Model, as_of: dt.date, type_codes: list[str]) -> SheetLayout:
             sheet.names[name] = sheet_ref(SHEET, row, VALUE)
         if key == "variance_sign":
             sheet.validations.append(Validation(f"C{row}", "list", '"1,-1"', prompt="1 eller -1"))
+        if key == "forecast":
+            sheet.validations.append(Validation(f"C{row}", "list", '"plan,run_rate"', prompt="plan eller run_rate"))
         if key == "as_of":
             sheet.validations.append(Validation(f"C{row}", "date", "DATE(1900,1,1)", "DATE(2200,12,31)"))
     row = HEADER_ROW + 1 + len(ROWS)
     sheet.put(row, KEY, "as_of_month_end", "code")
     sheet.put(row, LABEL, "Opgørelsesmånedens sidste dag (beregnet): regnskab tæller for hele måneder", "text")
-    sheet.formula(row, VALUE, f"EOMONTH({f.AS_OF},0)", _month_end(as_of), "date")
+    sheet.formula(row, VALUE, f"EOMONTH({f.AS_OF},0)", month_end(as_of), "date")
     sheet.put(row, NAME, f.AS_OF_MONTH_END, "code")
     sheet.names[f.AS_OF_MONTH_END] = sheet_ref(SHEET, row, VALUE)
+    row += 1
+    sheet.put(row, KEY, "forecast_run_rate", "code")
+    sheet.put(row, LABEL, "Prognose efter run_rate (beregnet): 1 = ja, 0 = plan", "text")
+    sheet.formula(row, VALUE, f'IF(ForecastMethod="run_rate",1,0)', 1 if model.forecast == "run_rate" else 0, "integer")
+    sheet.put(row, NAME, FORECAST_RUN_RATE, "code")
+    sheet.names[FORECAST_RUN_RATE] = sheet_ref(SHEET, row, VALUE)
     _list_table(sheet, "Sectors", SECTORS_COL, ["code", "name"], [[s.code, s.name] for s in model.sectors])
     _list_table(sheet, "Categories", CATEGORIES_COL, ["code", "name", "group"],
                 [[c.code, c.name, c.group] for c in model.categories])
@@ -54,14 +65,11 @@ def layout(model: Model, as_of: dt.date, type_codes: list[str]) -> SheetLayout:
     types = list(dict.fromkeys(list(labels) + type_codes))
     _list_table(sheet, "ChangeTypes", TYPES_COL, ["code", "label", "zero_sum"],
                 [[t, labels.get(t, t), 1 if t in model.zero_sum else 0] for t in types])
+    _list_table(sheet, "UnitCosts", COSTS_COL, ["measure", "month", "unit_cost"],
+                [[measure, m, float(cost)] for measure, costs in model.unit_costs.items() for m, cost in sorted(costs.items())])
     sheet.widths.update({KEY: 20, LABEL: 60, VALUE: 26, 4: 16})
     sheet.freeze = "A5"
     return sheet
-
-
-def _month_end(day: dt.date) -> dt.date:
-    following = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return following - dt.timedelta(days=1)
 
 
 def _list_table(sheet: SheetLayout, name: str, first_col: int, columns: list[str], rows: list[list]) -> None:
@@ -71,6 +79,7 @@ def _list_table(sheet: SheetLayout, name: str, first_col: int, columns: list[str
         sheet.widths[first_col + c] = 14 if header != "name" and header != "label" else 30
     for r, values in enumerate(rows, start=HEADER_ROW + 1):
         for c, value in enumerate(values):
-            sheet.put(r, first_col + c, value, "input_int" if isinstance(value, int) else "input_text")
+            style = "input_int" if isinstance(value, int) else "input_decimal2" if isinstance(value, float) else "input_text"
+            sheet.put(r, first_col + c, value, style)
     last = HEADER_ROW + max(len(rows), 1)
     sheet.tables.append(Table(name, HEADER_ROW, last, first_col, columns, "TableStyleLight1"))

@@ -6,6 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart
+from openpyxl.chart.data_source import AxDataSource, NumDataSource, NumRef, StrRef
+from openpyxl.chart.series import Series as ChartSeries
+from openpyxl.chart.marker import Marker
+from openpyxl.chart.series import SeriesLabel
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.properties import CalcProperties
@@ -70,11 +75,36 @@ def _sheet(wb: Workbook, layout: SheetLayout) -> None:
                             showErrorMessage=True)
         dv.add(v.range)
         ws.add_data_validation(dv)
+    for chart in layout.charts:
+        ws.add_chart(_chart(chart), chart.anchor)
     if layout.role in ("output", "check"):  # printed as reports: landscape, one page wide
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+
+def _chart(spec):
+    """A native line or bar chart whose series point at formula cells, so it follows every recalculation."""
+    chart = LineChart() if spec.kind == "line" else BarChart()
+    if spec.kind == "bar":
+        chart.type = "col"
+    chart.title = spec.title
+    chart.y_axis.title = spec.y_title or None
+    chart.y_axis.numFmt = spec.number_format
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.width, chart.height = spec.width, spec.height
+    chart.legend.position = "b"
+    for i, s in enumerate(spec.series):
+        series = ChartSeries(idx=i, order=i, val=NumDataSource(numRef=NumRef(f=s.values)),
+                             tx=SeriesLabel(strRef=StrRef(f=s.title)),
+                             cat=AxDataSource(strRef=StrRef(f=spec.categories)))
+        if spec.kind == "line":
+            series.smooth = False
+            series.marker = Marker(symbol="circle", size=5)
+        chart.series.append(series)
+    return chart
 
 
 def save(layouts: list[SheetLayout], target: str | Path) -> None:
