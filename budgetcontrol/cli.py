@@ -6,6 +6,7 @@ Every error a user can cause ends as one line on stderr and exit code 2.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ import typer
 from rich.console import Console
 
 from budgetcontrol.contract.errors import InputError
+from budgetcontrol.contract.model import FORECASTS
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
                   help="Budget control for municipal controllers: corrected budgets, roll-ups and the controller workbook.")
@@ -94,11 +96,13 @@ def build(
 @app.command()
 def export(
     source: Path = typer.Argument(..., help="A data folder or a built workbook (its input sheets are read)."),
-    table: str = typer.Option("summary", "--table", help="summary | changes"),
+    table: str = typer.Option("summary", "--table", help="summary | changes | monthly | targets"),
     fmt: str = typer.Option("csv", "--format", help="csv | json"),
     as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP),
+    forecast: Optional[str] = typer.Option(None, "--forecast", help="plan | run_rate (default: the model's setting, else plan)"),
 ) -> None:
-    """Print the engine's figures: the summary roll-up or the audit list of changes."""
+    """Print the engine's figures: the summary roll-up, the audit list of changes, the monthly
+    figures (phased budget, actuals, variance, forecast) or the activity targets."""
     from budgetcontrol import contract
     from budgetcontrol.engine import compute
     from budgetcontrol.export import TABLES, render
@@ -106,11 +110,58 @@ def export(
     with _user_errors():
         _choice("--table", table, TABLES)
         _choice("--format", fmt, ("csv", "json"))
+        if forecast is not None:
+            _choice("--forecast", forecast, FORECASTS)
         date = _as_of(as_of)
         inputs = contract.load(source)
         _check_year(date, inputs.model.fiscal_year)
+        if forecast is not None:
+            inputs = dataclasses.replace(inputs, model=inputs.model.model_copy(update={"forecast": forecast}))
         text = render(compute(inputs, date), table, fmt)
     sys.stdout.write(text)
+
+
+def _kr(value: float) -> str:
+    """Danish thousands separators: 1.234.567 (one decimal where the figure has one)."""
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return text.replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+@app.command()
+def refresh(
+    workbook: Path = typer.Argument(..., help="The controller workbook (.xlsx/.xlsm) to refresh in place."),
+    actuals: Path = typer.Option(..., "--actuals", help="The finance-system export of the month's actuals (CSV; columns as actuals.csv)."),
+    month: Optional[str] = typer.Option(None, "--month", help="The month to replace (YYYY-MM). Default: the one month in the export."),
+) -> None:
+    """The monthly refresh: replace one month's actuals from an export, move the as-of date to that
+    month's end, and rebuild the output sheets (rows typed in and sheets added are kept)."""
+    from budgetcontrol.refresh import refresh as run
+    from budgetcontrol.xlsx.book import FileBook
+
+    with _user_errors():
+        if workbook.suffix.lower() not in (".xlsx", ".xlsm"):
+            raise InputError(str(workbook), "not a workbook (.xlsx or .xlsm)")
+        with _status("Reading the workbook…"):
+            book = FileBook(workbook)
+        with _status("Refreshing…"):
+            report = run(book, actuals, month)
+        with _status(f"Writing {workbook}…"):
+            try:
+                book.save()
+            except OSError as exc:
+                raise InputError(str(workbook), f"cannot write the workbook: {exc.strerror or exc}") from None
+    unit = report.result.inputs.model.unit
+    print(f"Actuals {report.month}: {report.rows_out} rows out, {report.rows_in} rows in"
+          + (f" ({report.ignored} rows of other months in the export left out)" if report.ignored else ""))
+    keys = sorted(set(report.before.index) | set(report.after.index))
+    for key in keys:
+        before, after = float(report.before.get(key, 0.0)), float(report.after.get(key, 0.0))
+        change = "unchanged" if abs(after - before) < 0.005 else f"change {_kr(after - before)}"
+        print(f"  {'/'.join(key)} net {report.month}: {_kr(before)} -> {_kr(after)} {unit} ({change})")
+    print(f"  total net {report.month}: {_kr(float(report.before.sum()))} -> {_kr(float(report.after.sum()))} {unit}")
+    print(f"As-of date: {report.as_of_before.isoformat()} -> {report.as_of_after.isoformat()}")
+    failed = [c.key for c in report.result.checks if not c.ok]
+    print(f"wrote {workbook} (checks: {'OK' if not failed else 'BRUD ' + ', '.join(failed)})")
 
 
 @app.command()

@@ -8,17 +8,20 @@ import math
 
 import pandas as pd
 
-from budgetcontrol.engine import Result
+from budgetcontrol.engine import Result, monthly, targets
 
 SUMMARY_COLUMNS = ["sector", "category", "kind", "original", "corrected", "actual", "variance"]
 AUDIT_COLUMNS = ["sector", "category", "activity", "kind", "change_id", "date", "status", "type",
                  "amount", "counts", "counted", "description", "reference"]
-TABLES = ("summary", "changes")
+TABLES = ("summary", "changes", "monthly", "targets")
+NULLABLE = {"forecast", "expected_result", "consumption", "target", "actual", "difference", "cost"}  # blank = null in JSON
 
 
-def number(value: float) -> int | float:
-    """Whole numbers print without a decimal point; float noise below 1e-6 is dropped."""
-    rounded = round(float(value), 6)
+def number(value: float) -> int | float | str:
+    """Whole numbers print without a decimal point; float noise below 1e-9 is dropped; blanks stay empty."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    rounded = round(float(value), 9)
     if math.isclose(rounded, round(rounded), abs_tol=1e-9):
         return int(round(rounded))
     return rounded
@@ -32,6 +35,12 @@ def table(result: Result, name: str) -> pd.DataFrame:
         frame = result.audit[AUDIT_COLUMNS].copy()
         frame["date"] = frame["date"].dt.strftime("%Y-%m-%d")
         numeric = ["amount", "counts", "counted"]
+    elif name == "monthly":
+        frame = monthly.export(result.monthly, result.as_of)
+        numeric = monthly.EXPORT_COLUMNS[4:]
+    elif name == "targets":
+        frame = targets.export(result.targets, result.as_of)
+        numeric = ["target", "actual", "difference", "unit_cost", "cost"]
     else:
         raise ValueError(name)
     for col in numeric:
@@ -45,5 +54,6 @@ def render(result: Result, name: str, fmt: str) -> str:
         buffer = io.StringIO()
         frame.to_csv(buffer, index=False, lineterminator="\n")
         return buffer.getvalue()
-    records = frame.to_dict(orient="records")
+    records = [{k: (None if v == "" and k in NULLABLE else v) for k, v in row.items()}
+               for row in frame.to_dict(orient="records")]
     return json.dumps(records, ensure_ascii=False, indent=1) + "\n"

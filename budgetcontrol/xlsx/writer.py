@@ -31,17 +31,23 @@ def workbook(layouts: list[SheetLayout]) -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
     for layout in layouts:
-        _sheet(wb, layout)
-        for name, target in layout.names.items():
-            wb.defined_names[name] = DefinedName(name, attr_text=target)
+        write_sheet(wb, layout)
+    set_names(wb, layouts)
     wb.calculation = CalcProperties(fullCalcOnLoad=True)
     wb.properties.creator = "budgetcontrol"
     wb.properties.created = wb.properties.modified = EPOCH
     return wb
 
 
-def _sheet(wb: Workbook, layout: SheetLayout) -> None:
-    ws = wb.create_sheet(layout.name)
+def set_names(wb: Workbook, layouts: list[SheetLayout]) -> None:
+    for layout in layouts:
+        for name, target in layout.names.items():
+            wb.defined_names[name] = DefinedName(name, attr_text=target)
+
+
+def write_sheet(wb: Workbook, layout: SheetLayout, index: int | None = None) -> None:
+    """Add the sheet of ``layout`` to ``wb`` (at ``index``, default last)."""
+    ws = wb.create_sheet(layout.name, index)
     ws.sheet_properties.tabColor = TAB_COLORS[layout.role]
     for (row, column), cell in layout.cells.items():
         target = ws.cell(row=row, column=column)

@@ -1,0 +1,149 @@
+"""The monthly refresh (månedlig opdatering): take a finance-system export of one month's
+actuals, replace that month's rows in the workbook's Actuals Table, move the as-of date to the
+month's end (never backwards), and rebuild the generated sheets.
+
+Running it twice with the same export changes nothing. It works on any :class:`Book` — a file
+opened with openpyxl (``xlsx/book.py``) or, for the refresh button, a live Excel book.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pandas as pd
+
+from budgetcontrol import sheets
+from budgetcontrol.contract.csvfile import read_csv_text
+from budgetcontrol.contract.errors import InputError
+from budgetcontrol.contract.tables import ACTUALS, Inputs, check_excel_matching, csv_locate, validate
+from budgetcontrol.engine import Result, compute
+from budgetcontrol.engine.monthly import month_end
+from budgetcontrol.engine.phasing import PAIR
+from budgetcontrol.sheets.inputs import STYLE, cell_value
+from budgetcontrol.sheets.layout import SheetLayout
+
+KEY = ["sector", "category", "kind"]
+
+
+class Book(Protocol):
+    """What the refresh needs of a workbook."""
+
+    def inputs(self) -> Inputs: ...
+
+    def table_rows(self, name: str) -> list[dict]: ...
+
+    def set_table_rows(self, name: str, rows: list[dict], styles: dict[str, str]) -> None: ...
+
+    def set_setting(self, key: str, value) -> None: ...
+
+    def replace_generated(self, layouts: list[SheetLayout]) -> None: ...
+
+
+@dataclass(frozen=True)
+class Report:
+    month: str
+    rows_out: int
+    rows_in: int
+    ignored: int  # rows of other months in the export
+    before: pd.DataFrame  # the month's net per sector × category before
+    after: pd.DataFrame
+    as_of_before: dt.date
+    as_of_after: dt.date
+    result: Result
+
+
+def read_export(path: str | Path, inputs: Inputs, month: str | None) -> tuple[pd.DataFrame, str, int]:
+    """The export's rows of the refreshed month (validated like actuals.csv), the month, and how many
+    rows of other months were left out."""
+    file = str(path)
+    raw = read_csv_text(Path(path), file)
+    frame = raw.frame
+    if "month" not in frame.columns:
+        if month is None:
+            raise InputError(file, "the export has no 'month' column; name the month with --month YYYY-MM", row=1)
+        frame = frame.assign(month=month)
+    if frame.empty:
+        raise InputError(file, "the export has no rows")
+    rows = validate(frame, ACTUALS, inputs.model, file, csv_locate, raw.decimal)
+    months = list(dict.fromkeys(rows["month"]))
+    if month is None:
+        if len(months) > 1:
+            raise InputError(file, f"the export holds several months ({', '.join(sorted(months))}); "
+                                   f"name the one to refresh with --month YYYY-MM")
+        month = months[0]
+    chosen = rows[rows["month"] == month]
+    if chosen.empty:
+        raise InputError(file, f"the export has no rows for {month} (it holds {', '.join(sorted(months))})")
+    check_excel_matching({"actuals": chosen}, {"actuals": file}, {"actuals": csv_locate})
+    return chosen, month, len(rows) - len(chosen)
+
+
+def parse_month(text: str, fiscal_year: int) -> str:
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise InputError("--month", f"'{text}' is not a month (use YYYY-MM)")
+    if int(match.group(1)) != fiscal_year:
+        raise InputError("--month", f"{text} is not in the workbook's fiscal year {fiscal_year}")
+    return f"{int(match.group(1)):04d}-{int(match.group(2)):02d}"
+
+
+def _net(actuals: pd.DataFrame, month: str) -> pd.DataFrame:
+    return actuals[actuals["month"] == month].groupby(PAIR)["amount"].sum()
+
+
+def refresh(book: Book, export: str | Path, month: str | None = None) -> Report:
+    """Replace one month's actuals from ``export`` and rebuild the generated sheets of ``book``."""
+    inputs = book.inputs()
+    model = inputs.model
+    if month is not None:
+        month = parse_month(month, model.fiscal_year)
+    rows, month, ignored = read_export(export, inputs, month)
+    old = inputs.actuals
+    kept = old[old["month"] != month]
+    actuals = pd.concat([kept, rows], ignore_index=True)
+    actuals = actuals.iloc[actuals["month"].argsort(kind="stable")].reset_index(drop=True)
+    as_of_before = model.default_as_of
+    as_of = max(as_of_before, month_end(dt.date.fromisoformat(month + "-01")))
+    fresh = dataclasses.replace(inputs, actuals=actuals, model=model.model_copy(update={"as_of": as_of}))
+    result = compute(fresh, as_of)
+    _write_actuals(book, kept_month_rows=month, new_rows=rows)
+    _complete_phasing(book, inputs, result)
+    book.set_setting("as_of", as_of)
+    book.replace_generated(sheets.layouts(result))
+    return Report(month, int((old["month"] == month).sum()), len(rows), ignored, _net(old, month), _net(actuals, month),
+                  as_of_before, as_of, result)
+
+
+def _write_actuals(book: Book, kept_month_rows: str, new_rows: pd.DataFrame) -> None:
+    """The Actuals Table without the month's old rows, with the new ones, in month order; other rows
+    (and columns a controller added) as they were."""
+    def month_key(value) -> str:
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.strftime("%Y-%m")
+        return str(value or "")[:7]
+
+    kept = [row for row in book.table_rows(ACTUALS.table) if month_key(row.get("month")) != kept_month_rows]
+    types = dict(ACTUALS.columns)
+    added = [{name: cell_value(value, types[name]) for name, value in row.items() if name in types}
+             for row in new_rows[ACTUALS.names].to_dict("records")]
+    rows = sorted(kept + added, key=lambda row: month_key(row.get("month")))
+    styles = {name: STYLE[vtype] for name, vtype in ACTUALS.columns if vtype in STYLE}
+    book.set_table_rows(ACTUALS.table, rows, styles)
+
+
+def _complete_phasing(book: Book, inputs: Inputs, result: Result) -> None:
+    """A sector or category added to the Settings lists since the build gets its twelfths as Phasing rows,
+    so the workbook's formulas phase it as the engine does."""
+    have = set(map(tuple, inputs.phasing[PAIR].drop_duplicates().itertuples(index=False)))
+    missing = result.weights[[tuple(k) not in have for k in result.weights[PAIR].itertuples(index=False)]]
+    if missing.empty:
+        return
+    rows = book.table_rows("Phasing") + [
+        {"sector": s, "category": c, "month": int(m), "weight": float(w)}
+        for s, c, m, w in missing[PAIR + ["month", "weight"]].itertuples(index=False)]
+    book.set_table_rows("Phasing", rows, {"weight": "input_weight", "month": "input_month_number"})

@@ -1,0 +1,107 @@
+"""A controller workbook on disk, behind the small interface the monthly refresh needs
+(``budgetcontrol.refresh.Book``): read its inputs, rewrite the rows of an input Table, set a
+setting, replace the generated sheets, save. openpyxl here; a live Excel book (xlwings)
+implements the same methods for the refresh button.
+
+Sheets the controller added, and rows typed into the input Tables, are kept: only the
+generated sheets (outputs, calculations, checks) are replaced, and only the Tables the
+refresh changes are rewritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.workbook.properties import CalcProperties
+
+from budgetcontrol import contract
+from budgetcontrol.contract.errors import InputError
+from budgetcontrol.contract.settings_sheet import KEY, SHEET as SETTINGS, VALUE
+from budgetcontrol.contract.tables import Inputs
+from budgetcontrol.sheets.layout import SheetLayout
+from budgetcontrol.sheets.names import ORDER
+from budgetcontrol.xlsx import writer
+from budgetcontrol.xlsx.safe import write_atomically
+from budgetcontrol.xlsx.styles import style
+
+
+class FileBook:
+    """An .xlsx/.xlsm file opened with openpyxl (VBA kept for .xlsm)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._inputs = contract.load(self.path)  # validates first: a bad workbook is refused before anything changes
+        try:
+            self.wb = openpyxl.load_workbook(self.path, keep_vba=self.path.suffix.lower() == ".xlsm")
+        except Exception as exc:  # openpyxl raises many types for damaged packages
+            raise InputError(str(self.path), f"cannot open the workbook: {exc}") from None
+
+    def inputs(self) -> Inputs:
+        return self._inputs
+
+    def _table(self, name: str):
+        for ws in self.wb.worksheets:
+            if name in ws.tables:
+                return ws, ws.tables[name]
+        raise InputError(str(self.path), f"the workbook has no Excel Table named '{name}'")
+
+    def table_rows(self, name: str) -> list[dict]:
+        """The body rows of a Table as {header: value}, every column (also ones a controller added)."""
+        ws, table = self._table(name)
+        c1, r1, c2, r2 = range_boundaries(table.ref)
+        headers = [ws.cell(r1, c).value for c in range(c1, c2 + 1)]
+        rows = []
+        for r in range(r1 + 1, r2 + 1):
+            values = [ws.cell(r, c).value for c in range(c1, c2 + 1)]
+            if any(v not in (None, "") for v in values):
+                rows.append(dict(zip(headers, values)))
+        return rows
+
+    def set_table_rows(self, name: str, rows: list[dict], styles: dict[str, str]) -> None:
+        """Rewrite a Table's body with ``rows`` (missing columns blank) and resize it; ``styles`` maps a
+        column to a style key."""
+        ws, table = self._table(name)
+        c1, r1, c2, r2 = range_boundaries(table.ref)
+        headers = [ws.cell(r1, c).value for c in range(c1, c2 + 1)]
+        last = r1 + max(len(rows), 1)
+        for r in range(r1 + 1, max(r2, last) + 1):
+            row = rows[r - r1 - 1] if r - r1 - 1 < len(rows) else {}
+            for c, header in zip(range(c1, c2 + 1), headers):
+                cell = ws.cell(r, c)
+                cell.value = row.get(header)
+                if header in styles:
+                    for attr, value in style(styles[header]).items():
+                        setattr(cell, attr, value)
+        table.ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{last}"
+        if table.autoFilter is not None:
+            table.autoFilter.ref = table.ref
+
+    def set_setting(self, key: str, value) -> None:
+        ws = self.wb[SETTINGS]
+        for row in ws.iter_rows(min_col=KEY, max_col=KEY):
+            if row[0].value == key:
+                ws.cell(row[0].row, VALUE).value = value
+                return
+        raise InputError(str(self.path), f"setting '{key}' is missing (column A of the Settings sheet)", sheet=SETTINGS)
+
+    def replace_generated(self, layouts: list[SheetLayout]) -> None:
+        """Replace every generated sheet (outputs, calculations, checks) where it stands; add missing ones
+        in the standard order; leave input sheets and the controller's own sheets alone."""
+        generated = [layout for layout in layouts if layout.role != "input"]
+        for layout in generated:
+            if layout.name in self.wb.sheetnames:
+                index = self.wb.sheetnames.index(layout.name)
+                self.wb.remove(self.wb[layout.name])
+            else:
+                later = [n for n in ORDER[ORDER.index(layout.name) + 1:] if n in self.wb.sheetnames] if layout.name in ORDER else []
+                index = self.wb.sheetnames.index(later[0]) if later else None
+            writer.write_sheet(self.wb, layout, index)
+        writer.set_names(self.wb, generated)
+        self.wb.calculation = CalcProperties(fullCalcOnLoad=True)
+
+    def save(self, target: str | Path | None = None) -> None:
+        self.wb.properties.modified = dt.datetime(2000, 1, 1)
+        write_atomically(Path(target or self.path), lambda tmp: self.wb.save(tmp))
