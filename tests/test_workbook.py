@@ -15,7 +15,8 @@ from budgetcontrol.xlsx.writer import save
 
 # Functions Excel 2010 or LibreOffice 7.4 lack, or that we keep out of the workbook.
 FORBIDDEN = {"XLOOKUP", "LET", "LAMBDA", "FILTER", "TEXTJOIN", "UNIQUE", "SORT", "IFS", "MAXIFS", "MINIFS", "CONCAT", "SEQUENCE"}
-ALLOWED = {"SUMIFS", "COUNTIFS", "COUNTIF", "SUM", "SUMPRODUCT", "IF", "ABS", "INDEX", "MATCH", "AND", "COUNTA", "COUNT", "EOMONTH"}
+ALLOWED = {"SUMIFS", "COUNTIFS", "COUNTIF", "SUM", "SUMPRODUCT", "IF", "ABS", "INDEX", "MATCH", "AND", "OR", "COUNTA", "COUNT",
+           "EOMONTH", "EDATE", "MONTH", "MIN", "N", "NA"}
 
 
 def formula_cells(path):

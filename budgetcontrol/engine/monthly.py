@@ -56,7 +56,7 @@ def figures(base: pd.DataFrame, budget: pd.DataFrame, changes: pd.DataFrame, act
     frame = approved.join(original, on=KEY).fillna({"original": 0.0})
     frame["corrected"] = frame["original"] + frame["approved"]
     frame = frame.join(per_month, on=KEY + ["m"]).fillna({"actual_month": 0.0})
-    frame = frame[KEY + ["m", "corrected", "actual_month"]]
+    frame = frame[KEY + ["m", "corrected", "actual_month"]].astype({"corrected": float, "actual_month": float})
     net = frame.groupby(PAIR + ["m"], sort=False)[["corrected", "actual_month"]].sum().reset_index().assign(kind="net")
     frame = pd.concat([frame, net[frame.columns]], ignore_index=True)
     return derive(frame, weights, model)
