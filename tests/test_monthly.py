@@ -76,9 +76,10 @@ def test_a_sector_with_a_custom_profile_is_phased_by_it(tmp_path):
     assert row(r, "B", "svc", "net", 3).budget_ytd == pytest.approx(600)  # B keeps twelfths
 
 
-def test_the_profile_of_last_years_actuals(tmp_path):
+def test_the_profile_of_last_years_expense_actuals(tmp_path):
     prior = [{"month": f"2024-{m:02d}", "sector": "A", "category": "svc", "kind": "expense", "amount": 50 if m <= 6 else 150}
              for m in range(1, 13)]
+    prior += [{"month": "2024-03", "sector": "A", "category": "svc", "kind": "refund", "amount": -400}]  # lumps do not count
     r = compute(load(folder(tmp_path, model={"phasing": "prior_actuals"}, prior=prior)), dt.date(2025, 6, 30))
     assert row(r, "A", "svc", "net", 6).budget_ytd == pytest.approx(1200 * 300 / 1200)
     assert row(r, "B", "svc", "net", 6).budget_ytd == pytest.approx(1200)  # no prior actuals: twelfths

@@ -2,8 +2,8 @@
 
 For every sector × category of the model, twelve weights that sum to 1, taken from
 (first that applies): the rows of phasing.csv for that sector × category (months
-without a row weigh 0); the profile of last year's actuals (``phasing: prior_actuals``
-in model.yaml), where that year's net is not 0; else equal twelfths.
+without a row weigh 0); the profile of last year's expense actuals (``phasing:
+prior_actuals`` in model.yaml); else equal twelfths.
 """
 
 from __future__ import annotations
@@ -17,14 +17,17 @@ COLUMNS = PAIR + ["month", "weight", "source"]
 
 
 def prior_profile(actuals_prior: pd.DataFrame) -> pd.DataFrame:
-    """Last year's net actuals per month as shares of its annual net, per sector × category
-    (pairs whose annual net is 0 have no profile)."""
+    """Last year's spending pattern per sector × category: each month's expense actuals as a share
+    of the year's. Expense, not net: income and refunds are booked in lumps (quarterly refunds) that
+    would give negative or oversized months. A month with net negative expense counts as 0; a pair
+    without positive expense has no profile."""
     if actuals_prior.empty:
         return pd.DataFrame(columns=PAIR + ["month", "weight"])
-    frame = actuals_prior.assign(month=actuals_prior["month"].str[5:7].astype(int))
-    monthly = frame.groupby(PAIR + ["month"])["amount"].sum()
+    expense = actuals_prior[actuals_prior["kind"] == "expense"]
+    frame = expense.assign(month=expense["month"].str[5:7].astype(int))
+    monthly = frame.groupby(PAIR + ["month"])["amount"].sum().clip(lower=0.0)
     annual = monthly.groupby(level=PAIR).transform("sum")
-    shares = (monthly / annual)[annual != 0].rename("weight").reset_index()
+    shares = (monthly / annual)[annual > 0].rename("weight").reset_index()
     grid = shares[PAIR].drop_duplicates().merge(pd.DataFrame({"month": list(MONTHS)}), how="cross")
     return grid.merge(shares, on=PAIR + ["month"], how="left").fillna({"weight": 0.0})
 
