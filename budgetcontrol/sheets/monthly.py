@@ -112,7 +112,9 @@ def _block(sheet: SheetLayout, r: int, title: str, code: str | None, values: dic
 
 
 def _chart(sheet: SheetLayout, result: Result, block: int, r: int, values: dict) -> None:
-    """Chart data (greyed) and the line chart of cumulative budget against cumulative actuals."""
+    """Chart data (greyed) and the line chart of cumulative budget against cumulative actuals. The actuals
+    series spans the months to the as-of month (the refresh rebuilds it); later months hold #N/A, which
+    Excel leaves out of a line chart should the as-of date be moved by hand."""
     as_of_month = result.as_of.month
     sheet.put(r, LABEL, "Grafdata (akkumuleret, sektoren i alt)", "chart_label")
     labels_row, budget_row, actual_row = r + 1, r + 2, r + 3
@@ -130,5 +132,5 @@ def _chart(sheet: SheetLayout, result: Result, block: int, r: int, values: dict)
         kind="line", title="Akkumuleret budget og regnskab (sektoren i alt)", anchor=f"A{actual_row + 2}",
         categories=row_range(MONTHLY, labels_row, FIRST_MONTH, YEAR - 1),
         series=[Series(f"'{MONTHLY}'!$A${budget_row}", row_range(MONTHLY, budget_row, FIRST_MONTH, YEAR - 1)),
-                Series(f"'{MONTHLY}'!$A${actual_row}", row_range(MONTHLY, actual_row, FIRST_MONTH, YEAR - 1))],
+                Series(f"'{MONTHLY}'!$A${actual_row}", row_range(MONTHLY, actual_row, FIRST_MONTH, FIRST_MONTH + as_of_month - 1))],
         y_title=result.inputs.model.unit))
