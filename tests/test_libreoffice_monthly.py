@@ -132,3 +132,18 @@ def test_a_prior_year_profile_recalculates_to_the_engine(municipality, tmp_path)
     phasing = load(book).phasing
     december = phasing[(phasing.sector == "S1") & (phasing.category == "service") & (phasing.month == 12)].weight.iloc[0]
     assert december > 1 / 12
+
+
+def test_a_phasing_weight_broken_in_excel_shows_as_a_break_on_checks(tmp_path):
+    book = tmp_path / "aalborg.xlsx"
+    invoke("build", ROOT / "examples" / "aalborg-2014-bu", "-o", book, "--as-of", "2014-06-30")
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Phasing"]
+    assert ws["A4"].value == "BU" and ws["C4"].value == 1
+    ws["D4"] = 0.5  # January of BU/service: the year now sums to 1.4167
+    wb.save(book)
+    grid = CalamineWorkbook.from_path(str(recalculate(book, tmp_path / "lo"))).get_sheet_by_name("Checks").to_python()
+    assert grid[1][1] == "BRUD"
+    row = next(r for r in grid if str(r[1]).startswith("Periodisering"))
+    assert row[2] == pytest.approx(12 * (0.5 - 1 / 12)) and row[5] == "BRUD"  # the deviation in each of 12 months
+    assert "sum to 1.41667, not 1" in runner.invoke(app, ["export", str(book)]).stderr

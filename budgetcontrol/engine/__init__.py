@@ -40,9 +40,9 @@ def compute(inputs: Inputs, as_of: dt.date | None = None) -> Result:
     base = rollup.base(lines, inputs.actuals, model, as_of)
     groups = rollup.group_totals(base, model)
     types = corrected.change_types(model, inputs.changes)
-    found = checks.run(inputs, as_of, lines, audit, base, groups, types)
     weights = phasing.weights(model, inputs.phasing, inputs.actuals_prior)
     months = monthly.figures(base, inputs.budget, inputs.changes, inputs.actuals, weights, model, as_of)
+    status = monthly.status(months, model, as_of)
+    found = checks.run(inputs, as_of, lines, audit, base, groups, types) + checks.monthly(inputs, as_of, months, status)
     return Result(inputs, as_of, lines, audit, base, rollup.summary(base, model), groups, found, types,
-                  weights, months, monthly.status(months, model, as_of),
-                  targets.figures(inputs.targets, inputs.activity, model, as_of))
+                  weights, months, status, targets.figures(inputs.targets, inputs.activity, model, as_of))

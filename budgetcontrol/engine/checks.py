@@ -66,3 +66,15 @@ def run(inputs: Inputs, as_of: dt.date, lines: pd.DataFrame, audit: pd.DataFrame
     ]
     found += [Check(f"zero_sum:{cid}", float(total), 0.0, tol) for cid, total in zero.items()]
     return found
+
+
+def monthly(inputs: Inputs, as_of: dt.date, months: pd.DataFrame, status: pd.DataFrame) -> list[Check]:
+    """The monthly sheets tie: each sector × category's phasing weights sum to 1 (the deviation of
+    weights to date + weights still to come from 1, summed over the net rows of every month, is 0),
+    and the Status sheet's actuals to date equal the Actuals Table up to the as-of month."""
+    tol = inputs.model.tolerance
+    net = months[months["kind"] == "net"]
+    deviation = float((net["cum_weight"] + net["rest_weight"] - 1).abs().sum())
+    grand = status[(status["sector"] == "") & (status["group"] == "")].iloc[0]
+    booked = float(actuals_to_date(inputs.actuals, as_of)["amount"].sum())
+    return [Check("phasing_sums", deviation, 0.0, tol), Check("status_actual", float(grand["actual_ytd"]), booked, tol)]

@@ -16,19 +16,20 @@ def layouts(result: Result) -> list[SheetLayout]:
     line_rows = {tuple(key): corrected.FIRST + i
                  for i, key in enumerate(result.lines[corrected.KEYS].itertuples(index=False))}
     summary_sheet, anchors = summary.layout(result)
+    status_sheet, status_total = status.layout(result)
     settings_sheet = settings.layout(data.model, result.as_of, result.types)
     sectors = settings_sheet.tables[0]  # the Sectors Table: code, name
     codes = f"'{settings_sheet.name}'!${col(sectors.first_col)}${sectors.first_row + 1}:${col(sectors.first_col)}${sectors.last_row}"
     names = f"'{settings_sheet.name}'!${col(sectors.first_col + 1)}${sectors.first_row + 1}:${col(sectors.first_col + 1)}${sectors.last_row}"
     sheets = [
-        status.layout(result),
+        status_sheet,
         monthly.layout(result, codes, names),
         targets.layout(result),
         monthly_calc.layout(result),
         summary_sheet,
         corrected.layout(result, audit.rows_by_line(result)),
         audit.layout(result, line_rows),
-        checks.layout(result, anchors),
+        checks.layout(result, anchors, status_total),
         settings_sheet,
         *inputs.layouts(data.budget, data.changes, data.actuals, data.model, result.weights,
                         data.targets, data.activity),

@@ -28,10 +28,12 @@ LABELS = {
     "amounts_numeric": "Beløbsceller med tekst i Budget, Changes og Actuals (antal)",
     "dates_valid": "Dato- og månedsceller uden gyldig dato i Changes og Actuals (antal)",
     "zero_sum": "Omplacering netter til 0",
+    "phasing_sums": "Periodisering: vægtene pr. sektor og kategori summer til 1 (samlet afvigelse fra 1)",
+    "status_actual": "Status: regnskab til dato i alt = Actuals-tabellen til og med opgørelsesmåneden",
 }
 
 
-def _formulas(result: Result, anchors: Anchors) -> dict[str, tuple[str, str]]:
+def _formulas(result: Result, anchors: Anchors, status_total: str) -> dict[str, tuple[str, str]]:
     cb = lambda key: f"SUM({corrected.column_range(result, key)})"  # noqa: E731
     types = [f"type:{t}" for t in result.types]
     type_block = f"SUM({corrected.block_range(result, types[0], types[-1])})" if types else "0"
@@ -51,18 +53,21 @@ def _formulas(result: Result, anchors: Anchors) -> dict[str, tuple[str, str]]:
         "lines_in_budget": (f"COUNTIF({corrected.column_range(result, 'in_budget')},0)", "0"),
         "zero_sum_total": (zero_sum, "0"),
         "amounts_numeric": ("+".join(amount(t) for t in ("Budget", "Changes", "Actuals")), "0"),
+        "phasing_sums": ('SUMPRODUCT((MC_Kind="net")*ABS(MC_CumWeight+MC_RestWeight-1))', "0"),
+        "status_actual": (status_total, f.sumifs("Actuals[amount]", f.actual_to_date())),
         "dates_valid": ("COUNTA(Changes[date])-COUNT(Changes[date])+COUNTA(Actuals[month])-COUNT(Actuals[month])", "0"),
     }
 
 
-def layout(result: Result, anchors: Anchors) -> SheetLayout:
+def layout(result: Result, anchors: Anchors, status_total: str) -> SheetLayout:
+    """``status_total``: the Status sheet's cell of the grand total's actuals to date."""
     sheet = SheetLayout(CHECKS, "check")
     sheet.put(1, 1, "Kontroller", "title")
     sheet.put(2, 1, "Status:", "subtitle")
     for c, label in zip(range(NO, DETAIL + 1), ["#", "Kontrol", "Værdi", "Skal være", "Forskel", "Status", "Ændring",
                                                   "Fundet ved opbygning"]):
         sheet.put(HEADER_ROW, c, label, "header")
-    formulas = _formulas(result, anchors)
+    formulas = _formulas(result, anchors, status_total)
     r = FIRST
     for check in result.checks:
         key = check.key.split(":", 1)[0]

@@ -24,7 +24,7 @@ COLUMNS = ["sector", "category", "kind", "month", "month_end", "cum_weight", "re
            "expected_result", "consumption"]
 C = {name: i for i, name in enumerate(COLUMNS, start=1)}
 NAMES = {"sector": "MC_Sector", "category": "MC_Category", "kind": "MC_Kind", "month": "MC_Month",
-         "month_end": "MC_MonthEnd", "cum_weight": "MC_CumWeight", "corrected": "MC_Corrected",
+         "month_end": "MC_MonthEnd", "cum_weight": "MC_CumWeight", "rest_weight": "MC_RestWeight", "corrected": "MC_Corrected",
          "actual_month": "MC_ActualMonth", "actual_ytd": "MC_ActualYtd", "budget_ytd": "MC_BudgetYtd",
          "budget_month": "MC_BudgetMonth", "variance_ytd": "MC_Variance", "forecast": "MC_Forecast",
          "has_forecast": "MC_HasForecast", "expected_result": "MC_Expected", "consumption": "MC_Consumption"}

@@ -47,7 +47,8 @@ def _derived(sheet: SheetLayout, r: int, figures: dict, labels: dict[str, str], 
     sheet.cells[(r, FORECAST)].style = style
 
 
-def layout(result: Result) -> SheetLayout:
+def layout(result: Result) -> tuple[SheetLayout, str]:
+    """The sheet, and the reference of the grand total's actuals to date (for the Checks sheet)."""
     model = result.inputs.model
     labels = {k: model.label("light", k) for k in ("green", "amber", "red")}
     sheet = SheetLayout(STATUS, "output")
@@ -128,7 +129,7 @@ def layout(result: Result) -> SheetLayout:
     sheet.widths[SECTOR] = sheet.widths[CATEGORY] = 11
     sheet.widths[LIGHT] = 10
     sheet.heights[HEADER_ROW] = 32
-    return sheet
+    return sheet, f"'{STATUS}'!${col(ACTUAL)}${last}"
 
 
 def _chart_block(sheet: SheetLayout, result: Result, sector_rows: dict[str, int], r: int) -> None:
