@@ -22,7 +22,8 @@ app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_mar
                   help="Budget control for municipal controllers: corrected budgets, roll-ups and the controller workbook.")
 err = Console(stderr=True, highlight=False)
 
-AS_OF_HELP = "Count approved changes dated on or before this date, and actuals up to its month (YYYY-MM-DD). " \
+AS_OF_HELP = "Count approved changes dated on or before this date, and actuals up to its month (YYYY-MM-DD); " \
+             "the monthly figures count each month's changes to the month's end. " \
              "Default: the model's as_of, else the end of the fiscal year."
 
 
@@ -133,8 +134,8 @@ def refresh(
     actuals: Path = typer.Option(..., "--actuals", help="The finance-system export of the month's actuals (CSV; columns as actuals.csv)."),
     month: Optional[str] = typer.Option(None, "--month", help="The month to replace (YYYY-MM). Default: the one month in the export."),
 ) -> None:
-    """The monthly refresh: replace one month's actuals from an export, move the as-of date to that
-    month's end, and rebuild the output sheets (rows typed in and sheets added are kept)."""
+    """The monthly refresh: replace one month's actuals from an export, make it the reporting month
+    when it is the newest, and rebuild the output sheets (rows typed in and sheets added are kept)."""
     from budgetcontrol.refresh import refresh as run
     from budgetcontrol.xlsx.book import FileBook
 

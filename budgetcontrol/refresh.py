@@ -1,6 +1,6 @@
 """The monthly refresh (månedlig opdatering): take a finance-system export of one month's
-actuals, replace that month's rows in the workbook's Actuals Table, move the as-of date to the
-month's end (never backwards), and rebuild the generated sheets.
+actuals, replace that month's rows in the workbook's Actuals Table, make the month the reporting
+month when it is the newest one (the as-of date moves to its end), and rebuild the generated sheets.
 
 Running it twice with the same export changes nothing. It works on any :class:`Book` — a file
 opened with openpyxl (``xlsx/book.py``) or, for the refresh button, a live Excel book.
@@ -79,7 +79,11 @@ def read_export(path: str | Path, inputs: Inputs, month: str | None) -> tuple[pd
     chosen = rows[rows["month"] == month]
     if chosen.empty:
         raise InputError(file, f"the export has no rows for {month} (it holds {', '.join(sorted(months))})")
-    check_excel_matching({"actuals": chosen}, {"actuals": file}, {"actuals": csv_locate})
+    # The export's codes must match the workbook's spelling the way Excel's formulas will match them.
+    kept = inputs.actuals[inputs.actuals["month"] != month]
+    frames = {"budget": inputs.budget, "changes": inputs.changes, "actuals_kept": kept, "export": chosen}
+    files = {"budget": inputs.source, "changes": inputs.source, "actuals_kept": inputs.source, "export": file}
+    check_excel_matching(frames, files, {key: csv_locate for key in frames})
     return chosen, month, len(rows) - len(chosen)
 
 
@@ -90,6 +94,15 @@ def parse_month(text: str, fiscal_year: int) -> str:
     if int(match.group(1)) != fiscal_year:
         raise InputError("--month", f"{text} is not in the workbook's fiscal year {fiscal_year}")
     return f"{int(match.group(1)):04d}-{int(match.group(2)):02d}"
+
+
+def _as_of_after(as_of: dt.date, month: str, kept: pd.DataFrame) -> dt.date:
+    """The reporting month becomes the refreshed month when it is the newest month of actuals (a
+    workbook built without --as-of reports to 31 December until its first refresh); refreshing an
+    older month (a correction) keeps the as-of date."""
+    if kept.empty or month >= kept["month"].max():
+        return month_end(dt.date.fromisoformat(month + "-01"))
+    return as_of
 
 
 def _net(actuals: pd.DataFrame, month: str) -> pd.DataFrame:
@@ -108,7 +121,7 @@ def refresh(book: Book, export: str | Path, month: str | None = None) -> Report:
     actuals = pd.concat([kept, rows], ignore_index=True)
     actuals = actuals.iloc[actuals["month"].argsort(kind="stable")].reset_index(drop=True)
     as_of_before = model.default_as_of
-    as_of = max(as_of_before, month_end(dt.date.fromisoformat(month + "-01")))
+    as_of = _as_of_after(as_of_before, month, kept)
     fresh = dataclasses.replace(inputs, actuals=actuals, model=model.model_copy(update={"as_of": as_of}))
     result = compute(fresh, as_of)
     _write_actuals(book, kept_month_rows=month, new_rows=rows)

@@ -103,3 +103,63 @@ def test_refresh_of_a_missing_workbook_or_export(example, tmp_path):
     assert runner.invoke(app, ["build", str(example), "-o", str(book)]).exit_code == 0
     line = _error_line(runner.invoke(app, ["refresh", str(book), "--actuals", str(tmp_path / "x.csv")]))
     assert "x.csv: file not found" in line
+
+
+@pytest.mark.parametrize("mutate,expected", [
+    (add_line("model.yaml", "unit_costs: {inst: 10, INST: 99}"), ["model.yaml", "unit_costs", "'INST' and 'inst' differ only"]),
+    (add_line("model.yaml", "unit_costs: {inst: -10}"), ["model.yaml", "unit_costs", "negative"]),
+    (lambda f: (add_line("model.yaml", "phasing: prior_actuals")(f),
+                write("actuals_prior.csv", b"month,sector,category,activity,kind,amount\n2013-01,BU,service,,expense,5\n")(f)),
+     ["actuals_prior.csv", "hold 1 months", "needs the whole year"]),
+    (edit("budget.csv", "99577", "1e400"), ["budget.csv", "row 5", "too large to be a number"]),
+    (write("phasing.csv", b"sector,category,month,weight\nBU,service,1,\n"), ["phasing.csv", "row 2", "weight is empty"]),
+])
+def test_more_bad_settings_are_refused(mutate, expected, example, tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(example, folder)
+    mutate(folder)
+    line = _error_line(runner.invoke(app, ["export", str(folder)]))
+    for piece in expected:
+        assert piece in line, (piece, line)
+
+
+def test_a_negative_count_of_placements_is_refused(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(PLACEMENTS, folder)
+    add_line("activity.csv", "2017-09,BU,oest,institution,-3")(folder)
+    assert "is negative" in _error_line(runner.invoke(app, ["export", str(folder)]))
+
+
+def test_an_export_spelling_a_code_unlike_the_workbook_is_refused(example, tmp_path):
+    book = tmp_path / "book.xlsx"
+    assert runner.invoke(app, ["build", str(example), "-o", str(book)]).exit_code == 0
+    before = book.read_bytes()
+    wb_budget = (example / "budget.csv").read_text(encoding="utf-8")
+    assert "BU,service,,expense" in wb_budget
+    export = tmp_path / "june.csv"
+    folder = tmp_path / "d"
+    shutil.copytree(example, folder)
+    edit("budget.csv", "BU,service,,refund", "BU,service,anbringelser,refund")(folder)
+    assert runner.invoke(app, ["build", str(folder), "-o", str(book)]).exit_code == 0
+    before = book.read_bytes()
+    export.write_text("month,sector,category,activity,kind,amount\n2014-06,BU,service,Anbringelser,refund,-5\n", encoding="utf-8")
+    line = _error_line(runner.invoke(app, ["refresh", str(book), "--actuals", str(export)]))
+    assert "june.csv" in line and "'Anbringelser' and 'anbringelser' differ only by upper/lower case" in line
+    assert book.read_bytes() == before
+
+
+def test_a_workbook_unit_cost_typed_as_text_or_twice_is_refused(tmp_path):
+    import openpyxl
+
+    book = tmp_path / "p.xlsx"
+    assert runner.invoke(app, ["build", str(PLACEMENTS), "-o", str(book)]).exit_code == 0
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Settings"]
+    row = next(r for r in range(5, ws.max_row + 1) if ws.cell(r, 16).value == "foster_family")
+    ws.cell(row, 18).value = "35"
+    wb.save(book)
+    assert "UnitCosts: unit cost '35' of 'foster_family' is not a number" in _error_line(runner.invoke(app, ["export", str(book)]))
+    ws.cell(row, 18).value = 35.0
+    ws.cell(row, 17).value = 1 if ws.cell(row, 17).value != 1 else 2
+    wb.save(book)
+    assert "has two prices" in _error_line(runner.invoke(app, ["export", str(book)]))

@@ -147,3 +147,19 @@ def test_a_phasing_weight_broken_in_excel_shows_as_a_break_on_checks(tmp_path):
     row = next(r for r in grid if str(r[1]).startswith("Periodisering"))
     assert row[2] == pytest.approx(12 * (0.5 - 1 / 12)) and row[5] == "BRUD"  # the deviation in each of 12 months
     assert "sum to 1.41667, not 1" in runner.invoke(app, ["export", str(book)]).stderr
+
+
+def test_a_sector_and_category_without_phasing_rows_is_phased_in_twelfths_by_the_formulas_too(tmp_path):
+    book = tmp_path / "aalborg.xlsx"
+    invoke("build", ROOT / "examples" / "aalborg-2014-bu", "-o", book, "--as-of", "2014-06-30")
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Phasing"]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=4, max_row=ws.max_row)]
+    keep = [r for r in rows if r[1] != "guaranteed"]
+    for i in range(len(rows)):
+        for c in range(4):
+            ws.cell(4 + i, c + 1).value = keep[i][c] if i < len(keep) else None
+    ws.tables["Phasing"].ref = f"A3:D{3 + len(keep)}"
+    wb.save(book)
+    assert len(load(book).phasing) == 24
+    recalculated_equals_engine(book, tmp_path)

@@ -168,3 +168,16 @@ def test_refresh_runs_on_any_book_with_the_small_interface_up_to_the_live_excel_
     assert {layout.name for layout in book.generated} >= {"Status", "Monthly", "Targets", "Monthly calc", "Checks"}
     assert all(layout.role != "input" for layout in book.generated if layout.name in ("Status", "Monthly"))
     assert len(book.tables["Phasing"]) == 36  # the build-less book had no Phasing rows: twelfths added
+
+
+def test_the_newest_month_becomes_the_reporting_month_and_a_correction_keeps_it(tmp_path):
+    folder, export = split_example(tmp_path)
+    book = tmp_path / "book.xlsx"
+    assert runner.invoke(app, ["build", str(folder), "-o", str(book)]).exit_code == 0  # as of 31 December
+    first = runner.invoke(app, ["refresh", str(book), "--actuals", str(export)])
+    assert "As-of date: 2014-12-31 -> 2014-06-30" in first.stdout, first.stdout
+    march = tmp_path / "marts.csv"
+    march.write_text("month,sector,category,activity,kind,amount\n2014-03,BU,service,,expense,166000\n", encoding="utf-8")
+    again = runner.invoke(app, ["refresh", str(book), "--actuals", str(march)])
+    assert again.exit_code == 0, again.stderr
+    assert "As-of date: 2014-06-30 -> 2014-06-30" in again.stdout

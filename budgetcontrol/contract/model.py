@@ -112,7 +112,22 @@ class Model(_Strict):
     def _unit_costs(cls, value: Any) -> Any:
         if not isinstance(value, dict):
             return value
+        seen: dict[str, str] = {}
+        for key in value:
+            code = str(_code(key))
+            if seen.setdefault(excel_key(code), code) != code:
+                raise ValueError(f"measures '{code}' and '{seen[excel_key(code)]}' differ only by upper/lower case or "
+                                 f"leading zeros; Excel would treat them as one")
         return {str(_code(k)): _unit_cost(v) for k, v in value.items()}
+
+    @field_validator("unit_costs")
+    @classmethod
+    def _prices_not_negative(cls, value: dict) -> dict:
+        for measure, prices in value.items():
+            bad = [m for m, price in prices.items() if price < 0]
+            if bad:
+                raise ValueError(f"the unit cost of '{measure}' in month {bad[0]} is negative")
+        return value
 
     @field_validator("sectors", "categories")
     @classmethod

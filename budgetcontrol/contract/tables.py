@@ -132,6 +132,10 @@ def validate(frame: pd.DataFrame, spec: TableSpec, model: Model, file: str, loca
         _months_in_year(out, model.fiscal_year, file, locate)
     if spec is ACTUALS_PRIOR:
         _months_in_year(out, model.fiscal_year - 1, file, locate, "the year before fiscal_year")
+        months = sorted(set(out["month"]))
+        if len(months) < 12:
+            raise InputError(file, f"last year's actuals hold {len(months)} months ({months[0]} to {months[-1]}); "
+                                   f"a phasing profile needs the whole year")
     if spec is PHASING:
         _phasing_consistent(out, file, locate)
     if spec in (TARGETS, ACTIVITY):
@@ -145,7 +149,10 @@ def validate(frame: pd.DataFrame, spec: TableSpec, model: Model, file: str, loca
 
 def _convert(col: pd.Series, vtype: str, name: str, model: Model, file: str, locate: Locate, decimal: str) -> pd.Series:
     if vtype in ("amount", "weight", "count"):
-        out = col if pd.api.types.is_float_dtype(col) else parse_amounts(col, decimal)
+        out = col if pd.api.types.is_float_dtype(col) else parse_amounts(col, decimal, name)
+        if vtype == "count" and (out < 0).any():
+            idx = out.index[(out < 0).argmax()]
+            raise ValueProblem(idx, f"{name} {out[idx]:g} is negative (a number of cases)")
         if vtype == "weight" and ((out < 0) | (out > 1)).any():
             idx = out.index[((out < 0) | (out > 1)).argmax()]
             raise ValueProblem(idx, f"weight {out[idx]:g} is not between 0 and 1")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 from babel.numbers import NumberFormatError, parse_decimal
 
@@ -36,12 +37,12 @@ def normalise_number_text(s: pd.Series) -> pd.Series:
     return s.where(~trailing, "-" + s.str[:-1])
 
 
-def parse_amounts(text: pd.Series, decimal: str) -> pd.Series:
+def parse_amounts(text: pd.Series, decimal: str, what: str = "amount") -> pd.Series:
     """Numbers written with ``decimal`` as decimal mark; raises ValueProblem at the first bad cell."""
     s = normalise_number_text(text.astype(str))
     empty = s == ""
     if empty.any():
-        raise ValueProblem(s.index[empty.argmax()], "amount is empty")
+        raise ValueProblem(s.index[empty.argmax()], f"{what} is empty")
     ok = s.str.match(_PLAIN[decimal])
     group, dec = (",", ".") if decimal == "." else (".", ",")
     fast = pd.to_numeric(s[ok].str.replace(group, "", regex=False).str.replace(dec, ".", regex=False), errors="coerce")
@@ -49,6 +50,9 @@ def parse_amounts(text: pd.Series, decimal: str) -> pd.Series:
     out[ok] = fast
     for idx, value in s[~ok].items():
         out[idx] = _parse_one(idx, value, decimal)
+    huge = ~np.isfinite(out)
+    if huge.any():
+        raise ValueProblem(out.index[huge.argmax()], f"'{text[out.index[huge.argmax()]]}' is too large to be a number")
     return out
 
 

@@ -99,7 +99,7 @@ def _model(wb: CalamineWorkbook, file: str):
         "sectors": sectors, "categories": categories, "variance_sign": SIGNS[int(sign)], "as_of": as_of,
         "zero_sum_types": [c for c, _, z in types if z in (1, 1.0)],
         "check_tolerance": values["check_tolerance"],
-        "forecast": _text(values["forecast"]).strip(),
+        "forecast": _text(values["forecast"]),
         "traffic_lights": {"amber": values["amber"], "red": values["red"]},
         "unit_costs": _unit_costs(wb, file),
     }
@@ -126,10 +126,19 @@ def _model(wb: CalamineWorkbook, file: str):
 def _unit_costs(wb: CalamineWorkbook, file: str) -> dict:
     """The UnitCosts Table (measure, month 1–12, unit_cost) as model.yaml's unit_costs mapping."""
     costs: dict[str, dict] = {}
-    for row in _list_by(wb, "UnitCosts", ["measure", "month", "unit_cost"], "measure", file):
-        month = row["month"]
-        key = int(month) if isinstance(month, (int, float)) and float(month).is_integer() else _text(month)
-        costs.setdefault(_text(row["measure"]), {})[key] = row["unit_cost"]
+    table = _table(wb, "UnitCosts", file)
+    for i, row in enumerate(_list_by(wb, "UnitCosts", ["measure", "month", "unit_cost"], "measure", file)):
+        month, cost = row["month"], row["unit_cost"]
+        where = {"sheet": table.sheet, "column": "Table UnitCosts"}
+        if not (isinstance(month, (int, float)) and not isinstance(month, bool) and float(month) in range(1, 13)):
+            raise InputError(file, f"UnitCosts: month {_text(month)!r} of '{_text(row['measure'])}' is not a month number 1 to 12", **where)
+        if isinstance(cost, bool) or not isinstance(cost, (int, float)):
+            raise InputError(file, f"UnitCosts: unit cost {_text(cost)!r} of '{_text(row['measure'])}' is not a number "
+                                   f"(the workbook's formulas would skip it)", **where)
+        prices = costs.setdefault(_text(row["measure"]), {})
+        if int(month) in prices:
+            raise InputError(file, f"UnitCosts: '{_text(row['measure'])}' month {int(month)} has two prices", **where)
+        prices[int(month)] = cost
     return costs
 
 

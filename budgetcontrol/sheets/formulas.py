@@ -91,6 +91,7 @@ def status(difference: str) -> str:
 
 # ---- part 2: monthly figures, forecast, traffic lights, activity targets ----
 RUN_RATE = "ForecastRunRate"
+MONTHS_IN_YEAR = "MonthsInYear"
 AMBER = "AmberThreshold"
 RED = "RedThreshold"
 
@@ -112,6 +113,14 @@ def in_month(month_ref: str, month_end_ref: str) -> list[str]:
 def weight_to(month_ref: str, after: bool = False) -> str:
     """Criterion on Phasing[month] (1–12): months up to ``month_ref``'s month, or the months after it."""
     return f'"{">" if after else "<="}"&MONTH({month_ref})'
+
+
+def phased_share(pair: list[tuple[str, str]], month_ref: str, after: bool = False) -> str:
+    """The share of the year phased up to (or after) a month: the Phasing Table's weights of the
+    sector × category, or equal twelfths where the Table has no rows for it (as the engine does)."""
+    share = f"({MONTHS_IN_YEAR}-MONTH({month_ref}))/{MONTHS_IN_YEAR}" if after else f"MONTH({month_ref})/{MONTHS_IN_YEAR}"
+    weights = sumifs("Phasing[weight]", pair + [("Phasing[month]", weight_to(month_ref, after))])
+    return f"IF({countifs(pair)}=0,{share},{weights})"
 
 
 def product(a: str, b: str) -> str:

@@ -84,10 +84,8 @@ def _row(sheet: SheetLayout, r: int, row, fiscal_year: int, own: dict[str, str])
                                                    "forecast", "expected_result", "consumption")}
     sheet.formula(r, C["month_end"], f.month_end(month), last_day(dt.date(fiscal_year, int(row.m), 1)), "date")
     pair = [("Phasing[sector]", f.text(sector)), ("Phasing[category]", f.text(category))]
-    sheet.formula(r, C["cum_weight"], f.sumifs("Phasing[weight]", pair + [("Phasing[month]", f.weight_to(month))]),
-                  float(expect["cum_weight"]), "weight")
-    sheet.formula(r, C["rest_weight"], f.sumifs("Phasing[weight]", pair + [("Phasing[month]", f.weight_to(month, after=True))]),
-                  float(expect["rest_weight"]), "weight")
+    sheet.formula(r, C["cum_weight"], f.phased_share(pair, month), float(expect["cum_weight"]), "weight")
+    sheet.formula(r, C["rest_weight"], f.phased_share(pair, month, after=True), float(expect["rest_weight"]), "weight")
 
     def keys(table: str) -> list[tuple[str, str]]:
         crit = [(f.column(table, "sector"), f.text(sector)), (f.column(table, "category"), f.text(category))]

@@ -53,6 +53,12 @@ def layout(model: Model, as_of: dt.date, type_codes: list[str]) -> SheetLayout:
     sheet.put(row, NAME, f.AS_OF_MONTH_END, "code")
     sheet.names[f.AS_OF_MONTH_END] = sheet_ref(SHEET, row, VALUE)
     row += 1
+    sheet.put(row, KEY, "months_in_year", "code")
+    sheet.put(row, LABEL, "Måneder i året: en sektor og kategori uden rækker i Phasing periodiseres i lige store dele", "text")
+    sheet.put(row, VALUE, 12, "integer")
+    sheet.put(row, NAME, f.MONTHS_IN_YEAR, "code")
+    sheet.names[f.MONTHS_IN_YEAR] = sheet_ref(SHEET, row, VALUE)
+    row += 1
     sheet.put(row, KEY, "forecast_run_rate", "code")
     sheet.put(row, LABEL, "Prognose efter run_rate (beregnet): 1 = ja, 0 = plan", "text")
     sheet.formula(row, VALUE, f'IF(ForecastMethod="run_rate",1,0)', 1 if model.forecast == "run_rate" else 0, "integer")
