@@ -104,4 +104,4 @@ class FileBook:
 
     def save(self, target: str | Path | None = None) -> None:
         self.wb.properties.modified = dt.datetime(2000, 1, 1)
-        write_atomically(Path(target or self.path), lambda tmp: self.wb.save(tmp))
+        write_atomically(Path(target or self.path), lambda tmp: writer.write_file(self.wb, tmp))

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from zipfile import ZIP_DEFLATED, ZipFile
+
 from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
 from openpyxl.chart import BarChart, LineChart
 from openpyxl.chart.data_source import AxDataSource, NumDataSource, NumRef, StrRef
 from openpyxl.chart.series import Series as ChartSeries
@@ -113,7 +116,14 @@ def _chart(spec):
     return chart
 
 
+def write_file(wb: Workbook, path: str | Path) -> None:
+    """Save without openpyxl's own ``save``, which stamps the current time as "modified": the same
+    inputs must give the same file contents."""
+    with ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
+
+
 def save(layouts: list[SheetLayout], target: str | Path) -> None:
     """Write the workbook to ``target`` atomically (an existing file is replaced only on success)."""
     wb = workbook(layouts)
-    write_atomically(target, lambda tmp: wb.save(tmp))
+    write_atomically(target, lambda tmp: write_file(wb, tmp))
