@@ -20,7 +20,6 @@ KINDS = ("expense", "income", "refund")
 STATUSES = ("approved", "pending", "rejected")
 VARIANCE_SIGNS = ("actual_minus_budget", "budget_minus_actual")
 FORECASTS = ("plan", "run_rate")
-PHASINGS = ("twelfths", "prior_actuals")
 MONTHS = tuple(range(1, 13))
 
 

@@ -26,5 +26,4 @@ ROWS = [
     ("red", "Trafiklys rød: merforbrug til dato over denne andel af det periodiserede budget til dato",
      "RedThreshold", "input_percent"),
 ]
-FORECASTS = ("plan", "run_rate")
 SIGNS = {1: "actual_minus_budget", -1: "budget_minus_actual"}

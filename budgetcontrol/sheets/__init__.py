@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from budgetcontrol.engine import Result
 from budgetcontrol.sheets import audit, checks, corrected, inputs, monthly, monthly_calc, settings, status, summary, targets
-from budgetcontrol.sheets.layout import SheetLayout, col
+from budgetcontrol.sheets.layout import SheetLayout, range_ref
 from budgetcontrol.sheets.names import ORDER
 
 
@@ -19,8 +19,8 @@ def layouts(result: Result) -> list[SheetLayout]:
     status_sheet, status_total = status.layout(result)
     settings_sheet = settings.layout(data.model, result.as_of, result.types)
     sectors = settings_sheet.tables[0]  # the Sectors Table: code, name
-    codes = f"'{settings_sheet.name}'!${col(sectors.first_col)}${sectors.first_row + 1}:${col(sectors.first_col)}${sectors.last_row}"
-    names = f"'{settings_sheet.name}'!${col(sectors.first_col + 1)}${sectors.first_row + 1}:${col(sectors.first_col + 1)}${sectors.last_row}"
+    codes = range_ref(settings_sheet.name, sectors.first_row + 1, sectors.last_row, sectors.first_col)
+    names = range_ref(settings_sheet.name, sectors.first_row + 1, sectors.last_row, sectors.first_col + 1)
     sheets = [
         status_sheet,
         monthly.layout(result, codes, names),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from budgetcontrol.engine import Result
 from budgetcontrol.sheets import formulas as f
+from budgetcontrol.sheets import heading
 from budgetcontrol.sheets.layout import Conditional, SheetLayout, col, range_ref, ref
 from budgetcontrol.sheets.names import AUDIT, CORRECTED
 
@@ -46,11 +47,7 @@ def layout(result: Result, audit_rows: dict[tuple, tuple[int, int]]) -> SheetLay
     keys = columns(types)
     pos = {k: i + 1 for i, k in enumerate(keys)}
     sheet = SheetLayout(CORRECTED, "output")
-    sheet.put(1, 1, f"Korrigeret budget {model.fiscal_year} — {model.name}", "title")
-    sheet.put(2, 1, "Beløb i", "note")
-    sheet.formula(2, 2, f"={f.UNIT}", model.unit, "note")
-    sheet.put(2, 4, "Opgjort pr.", "note")
-    sheet.formula(2, 5, f"={f.AS_OF}", result.as_of, "date_note")
+    heading.title_unit_as_of(sheet, f"Korrigeret budget {model.fiscal_year} — {model.name}", result, f.AS_OF, result.as_of)
     sheet.put(3, 1, "Korrigeret budget = oprindeligt budget + godkendte ændringer dateret til og med opgørelsesdatoen. "
                     "Afventende ændringer vises, men tæller ikke. Klik på 'Ændringer' for ændringsrækkerne.", "note")
     labels = {"sector": "Sektor", "category": "Kategori", "activity": "Aktivitet", "kind": "Art",

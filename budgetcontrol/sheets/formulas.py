@@ -105,6 +105,11 @@ def counted_until(month_end_ref: str) -> str:
     return f'"<="&MIN({month_end_ref},{AS_OF_MONTH_END})'
 
 
+def whole_month(month_ref: str) -> list[str]:
+    """Criteria for a date column: any day of the month (activity is reported for whole months)."""
+    return [f'">="&{month_ref}', f'"<="&{month_end(month_ref)}']
+
+
 def in_month(month_ref: str, month_end_ref: str) -> list[str]:
     """Criteria for a date column: within the month, and not after the as-of month."""
     return [f'">="&{month_ref}', counted_until(month_end_ref)]

@@ -9,6 +9,7 @@ workbook; the verifier (``verify.py``) recalculates that workbook and holds ever
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,13 @@ def range_ref(sheet: str, first_row: int, last_row: int, column: int) -> str:
 
 def row_range(sheet: str, row: int, first_col: int, last_col: int) -> str:
     return f"'{sheet}'!${col(first_col)}${row}:${col(last_col)}${row}"
+
+
+def figure(value) -> Any:
+    """An engine figure as a cell's expected value: blank (NaN/None) is the empty text a formula gives."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return float(value)
 
 
 @dataclass

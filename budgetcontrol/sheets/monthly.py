@@ -15,6 +15,7 @@ from budgetcontrol.contract.model import MONTHS
 from budgetcontrol.engine import Result
 from budgetcontrol.engine.monthly import month_end
 from budgetcontrol.sheets import formulas as f
+from budgetcontrol.sheets import heading
 from budgetcontrol.sheets.layout import Chart, Conditional, Series, SheetLayout, Validation, ref, row_range
 from budgetcontrol.sheets.names import MONTHLY
 
@@ -47,11 +48,8 @@ def layout(result: Result, sectors_range: str, names_range: str) -> SheetLayout:
     sheet = SheetLayout(MONTHLY, "output")
     chosen = selected_sector(result)
     sector_names = {s.code: s.name for s in model.sectors}
-    sheet.put(1, 1, f"Måned for måned {model.fiscal_year} — {model.name}", "title")
-    sheet.put(2, 1, "Beløb i", "note")
-    sheet.formula(2, 2, f"={f.UNIT}", model.unit, "note")
-    sheet.put(2, 4, "Opgjort pr.", "note")
-    sheet.formula(2, 5, f"={f.AS_OF_MONTH_END}", month_end(result.as_of), "date_note")
+    heading.title_unit_as_of(sheet, f"Måned for måned {model.fiscal_year} — {model.name}", result,
+                             f.AS_OF_MONTH_END, month_end(result.as_of))
     sheet.put(3, 1, "Vælg sektor (kode):", "subtitle")
     sheet.put(*SELECTOR, chosen, "selector")
     sheet.formula(3, 3, f.lookup(names_range, sectors_range, ref(*SELECTOR, "cr")), sector_names[chosen], "subtitle")

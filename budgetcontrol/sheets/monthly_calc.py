@@ -15,7 +15,7 @@ from budgetcontrol.engine import Result
 from budgetcontrol.engine.monthly import is_blank
 from budgetcontrol.engine.monthly import month_end as last_day
 from budgetcontrol.sheets import formulas as f
-from budgetcontrol.sheets.layout import SheetLayout, col, ref
+from budgetcontrol.sheets.layout import SheetLayout, col, figure, ref
 from budgetcontrol.sheets.names import MONTHLY_CALC
 
 HEADER_ROW, FIRST = 4, 5
@@ -40,9 +40,6 @@ STYLES = {"month": "date_month", "month_end": "date", "cum_weight": "weight", "r
 def month_date(fiscal_year: int, m: int) -> dt.date:
     return dt.date(fiscal_year, m, 1)
 
-
-def _value(v):
-    return "" if is_blank(v) else float(v)
 
 
 def layout(result: Result) -> SheetLayout:
@@ -107,7 +104,7 @@ def _row(sheet: SheetLayout, r: int, row, fiscal_year: int, own: dict[str, str])
                   float(expect["budget_month"]))
     sheet.formula(r, C["variance_ytd"], f.variance(x["actual_ytd"], x["budget_ytd"]), float(expect["variance_ytd"]))
     sheet.formula(r, C["forecast"], f.forecast(x["actual_ytd"], x["corrected"], x["cum_weight"], x["rest_weight"]),
-                  _value(expect["forecast"]))
+                  figure(expect["forecast"]))
     sheet.formula(r, C["has_forecast"], f.filled(x["forecast"]), 0 if is_blank(expect["forecast"]) else 1, "integer")
-    sheet.formula(r, C["expected_result"], f.expected_result(x["forecast"], x["corrected"]), _value(expect["expected_result"]))
-    sheet.formula(r, C["consumption"], f.ratio(x["actual_ytd"], x["corrected"]), _value(expect["consumption"]), "percent")
+    sheet.formula(r, C["expected_result"], f.expected_result(x["forecast"], x["corrected"]), figure(expect["expected_result"]))
+    sheet.formula(r, C["consumption"], f.ratio(x["actual_ytd"], x["corrected"]), figure(expect["consumption"]), "percent")

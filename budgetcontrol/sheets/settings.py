@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from budgetcontrol.contract.model import Model
+from budgetcontrol.contract.model import FORECASTS, Model
 from budgetcontrol.engine.monthly import month_end
 from budgetcontrol.sheets import formulas as f
 from budgetcontrol.sheets.layout import SheetLayout, Table, Validation, sheet_ref
@@ -43,7 +43,7 @@ def layout(model: Model, as_of: dt.date, type_codes: list[str]) -> SheetLayout:
         if key == "variance_sign":
             sheet.validations.append(Validation(f"C{row}", "list", '"1,-1"', prompt="1 eller -1"))
         if key == "forecast":
-            sheet.validations.append(Validation(f"C{row}", "list", '"plan,run_rate"', prompt="plan eller run_rate"))
+            sheet.validations.append(Validation(f"C{row}", "list", f'"{",".join(FORECASTS)}"', prompt=" eller ".join(FORECASTS)))
         if key == "as_of":
             sheet.validations.append(Validation(f"C{row}", "date", "DATE(1900,1,1)", "DATE(2200,12,31)"))
     row = HEADER_ROW + 1 + len(ROWS)

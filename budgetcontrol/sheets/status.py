@@ -13,8 +13,9 @@ from __future__ import annotations
 from budgetcontrol.engine import Result
 from budgetcontrol.engine.monthly import is_blank, month_end
 from budgetcontrol.sheets import formulas as f
-from budgetcontrol.sheets.layout import Chart, Conditional, Series, SheetLayout, col, range_ref, ref
-from budgetcontrol.sheets.names import CHECKS, STATUS
+from budgetcontrol.sheets import heading
+from budgetcontrol.sheets.layout import Chart, Conditional, Series, SheetLayout, col, figure, range_ref, ref
+from budgetcontrol.sheets.names import STATUS
 
 HEADER_ROW, CODE_ROW, FIRST = 6, 7, 8
 LABEL, SECTOR, CATEGORY = 1, 2, 3
@@ -27,23 +28,20 @@ HEADERS = {LABEL: "Sektor / kategori", SECTOR: "Sektor", CATEGORY: "Kategori", C
            LIGHT: "Trafiklys", GROUP: "Gruppe", HAS_FORECAST: "Prognose findes"}
 
 
-def _v(value):
-    return "" if is_blank(value) else float(value)
 
-
-def _derived(sheet: SheetLayout, r: int, figures: dict, labels: dict[str, str], total: bool) -> None:
-    """The columns computed from the row's own figures (one pattern per column for every row)."""
-    style = "total_amount" if total else "amount"
+def _derived(sheet: SheetLayout, r: int, figures: dict, labels: dict[str, str], style: str) -> None:
+    """The columns computed from the row's own figures (one pattern per column for every row);
+    ``style`` is the row's amount style (amount, total_amount, group_total_amount)."""
     x = {c: ref(r, c) for c in range(CORRECTED, HAS_FORECAST + 1)}
     sheet.formula(r, VARIANCE, f.variance(x[ACTUAL], x[BUDGET]), float(figures["variance_ytd"]), style)
-    sheet.formula(r, CONSUMPTION, f.ratio(x[ACTUAL], x[CORRECTED]), _v(figures["consumption"]), "percent")
-    sheet.formula(r, EXPECTED, f.expected_result(x[FORECAST], x[CORRECTED]), _v(figures["expected_result"]), style)
+    sheet.formula(r, CONSUMPTION, f.ratio(x[ACTUAL], x[CORRECTED]), figure(figures["consumption"]), "percent")
+    sheet.formula(r, EXPECTED, f.expected_result(x[FORECAST], x[CORRECTED]), figure(figures["expected_result"]), style)
     sheet.formula(r, LIGHT, f.light(x[VARIANCE], x[BUDGET], labels), labels[figures["light"]], "light")
     sheet.formula(r, HAS_FORECAST, f.filled(x[FORECAST]), 0 if is_blank(figures["forecast"]) else 1, "code")
     for c, (name, _) in SUMMED.items():
         sheet.cells[(r, c)].expect = float(figures[name])
         sheet.cells[(r, c)].style = style
-    sheet.cells[(r, FORECAST)].expect = _v(figures["forecast"])
+    sheet.cells[(r, FORECAST)].expect = figure(figures["forecast"])
     sheet.cells[(r, FORECAST)].style = style
 
 
@@ -79,14 +77,14 @@ def layout(result: Result) -> tuple[SheetLayout, str]:
                 sheet.formula(r, c, f.sumifs(name, crit + [("MC_Kind", f.text(ref(CODE_ROW, c, "r")))]), None)
             kind = [("MC_Kind", f.text(ref(CODE_ROW, FORECAST, "r")))]
             sheet.formula(r, FORECAST, f'IF({f.sumifs("MC_HasForecast", crit + kind)}=0,"",{f.sumifs("MC_Forecast", crit + kind)})', None)
-            _derived(sheet, r, row, labels, total=False)
+            _derived(sheet, r, row, labels, "amount")
             r += 1
         sheet.put(r, LABEL, f"{model.label('total')} {sector.name}", "total_label")
         sheet.put(r, SECTOR, sector.code, "code_text")
         for c in SUMMED:
             sheet.formula(r, c, f.sum_range(ref(first, c), ref(r - 1, c)), None)
         sheet.formula(r, FORECAST, f.sum_or_blank(f"{ref(first, FORECAST)}:{ref(r - 1, FORECAST)}"), None)
-        _derived(sheet, r, totals.loc[sector.code].to_dict(), labels, total=True)
+        _derived(sheet, r, totals.loc[sector.code].to_dict(), labels, "total_amount")
         sector_rows[sector.code] = r
         r += 2
     detail_last = r - 1
@@ -103,10 +101,7 @@ def layout(result: Result) -> tuple[SheetLayout, str]:
         has = f.sumifs(f"{ref(FIRST, HAS_FORECAST, 'r')}:{ref(detail_last, HAS_FORECAST, 'r')}", [(crit_col, key)])
         total = f.sumifs(f"{ref(FIRST, FORECAST, 'r')}:{ref(detail_last, FORECAST, 'r')}", [(crit_col, key)])
         sheet.formula(r, FORECAST, f'IF({has}=0,"",{total})', None)
-        _derived(sheet, r, groups.loc[group].to_dict(), labels, total=True)
-        for c in range(LABEL, HAS_FORECAST + 1):
-            if (r, c) in sheet.cells and sheet.cells[(r, c)].style in ("total_amount", "amount"):
-                sheet.cells[(r, c)].style = "group_total_amount"
+        _derived(sheet, r, groups.loc[group].to_dict(), labels, "group_total_amount")
         group_rows.append(r)
         r += 1
     r += 1
@@ -114,9 +109,7 @@ def layout(result: Result) -> tuple[SheetLayout, str]:
     for c in SUMMED:
         sheet.formula(r, c, f.plus([ref(g, c) for g in group_rows]), None)
     sheet.formula(r, FORECAST, f.sum_or_blank(",".join(ref(g, FORECAST) for g in group_rows)), None)
-    _derived(sheet, r, grand.to_dict(), labels, total=True)
-    for c in (CORRECTED, BUDGET, ACTUAL, VARIANCE, FORECAST, EXPECTED):
-        sheet.cells[(r, c)].style = "group_total_amount"
+    _derived(sheet, r, grand.to_dict(), labels, "group_total_amount")
     last = r
     lights = f"{col(VARIANCE)}{FIRST}:{col(VARIANCE)}{last} {col(LIGHT)}{FIRST}:{col(LIGHT)}{last}"
     for key in ("red", "amber", "green"):
@@ -161,15 +154,9 @@ def _chart_block(sheet: SheetLayout, result: Result, sector_rows: dict[str, int]
 
 def _headings(sheet: SheetLayout, result: Result) -> None:
     model = result.inputs.model
-    sheet.put(1, 1, f"Budgetopfølgning {model.fiscal_year} — status — {model.name}", "title")
-    sheet.put(2, 1, "Beløb i", "note")
-    sheet.formula(2, 2, f"={f.UNIT}", model.unit, "note")
-    sheet.put(2, 4, "Opgjort pr.", "note")
-    sheet.formula(2, 5, f"={f.AS_OF_MONTH_END}", month_end(result.as_of), "date_note")
-    sheet.put(2, 7, "Kontroller:", "note")
-    sheet.formula(2, 8, f"='{CHECKS}'!$B$2", "OK" if all(c.ok for c in result.checks) else "BRUD", "status")
-    notes = [model.label("overspend_note_actual_minus_budget"), model.label("overspend_note_budget_minus_actual")]
-    sheet.formula(3, 1, f'IF({f.SIGN}>0,"{notes[0]}","{notes[1]}")', notes[0] if model.sign > 0 else notes[1], "note")
+    heading.title_unit_as_of(sheet, f"Budgetopfølgning {model.fiscal_year} — status — {model.name}", result,
+                             f.AS_OF_MONTH_END, month_end(result.as_of))
+    heading.checks_and_sign(sheet, result)
     sheet.put(4, 1, "Trafiklys på merforbrug til dato i forhold til periodiseret budget til dato — gul over:", "note")
     sheet.formula(4, 4, f"={f.AMBER}", model.lights.amber, "percent")
     sheet.put(4, 5, "rød over:", "note")

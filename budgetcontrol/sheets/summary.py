@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from budgetcontrol.contract.model import KINDS
 from budgetcontrol.engine import Result
 from budgetcontrol.sheets import formulas as f
+from budgetcontrol.sheets import heading
 from budgetcontrol.sheets.layout import Conditional, SheetLayout, col, ref, sheet_ref
-from budgetcontrol.sheets.names import CHECKS, SUMMARY
+from budgetcontrol.sheets.names import SUMMARY
 
 GROUP_ROW, HEADER_ROW, CODE_ROW, FIRST = 5, 6, 7, 8
 LABEL, SECTOR, CATEGORY, ORIGINAL = 1, 2, 3, 4
@@ -160,15 +161,8 @@ def _sector_totals(sheet: SheetLayout, result: Result, r: int, detail_last: int,
 
 def _headings(sheet: SheetLayout, result: Result) -> None:
     model = result.inputs.model
-    sheet.put(1, 1, f"Sektoroversigt {model.fiscal_year} — {model.name}", "title")
-    sheet.put(2, 1, "Beløb i", "note")
-    sheet.formula(2, 2, f"={f.UNIT}", model.unit, "note")
-    sheet.put(2, 4, "Opgjort pr.", "note")
-    sheet.formula(2, 5, f"={f.AS_OF}", result.as_of, "date_note")
-    sheet.put(2, 7, "Kontroller:", "note")
-    sheet.formula(2, 8, f"='{CHECKS}'!$B$2", "OK" if all(c.ok for c in result.checks) else "BRUD", "status")
-    notes = [model.label("overspend_note_actual_minus_budget"), model.label("overspend_note_budget_minus_actual")]
-    sheet.formula(3, 1, f'IF({f.SIGN}>0,"{notes[0]}","{notes[1]}")', notes[0] if model.sign > 0 else notes[1], "note")
+    heading.title_unit_as_of(sheet, f"Sektoroversigt {model.fiscal_year} — {model.name}", result, f.AS_OF, result.as_of)
+    heading.checks_and_sign(sheet, result)
     spans = [(ORIGINAL, ORIGINAL, model.label("original")), (CORR["expense"], CORR_NET, model.label("corrected")),
              (ACT["expense"], ACT_NET, model.label("actual")), (VARIANCE, VARIANCE, model.label("variance"))]
     for first, last, label in spans:

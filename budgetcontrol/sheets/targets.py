@@ -15,9 +15,9 @@ import pandas as pd
 from budgetcontrol.contract.model import MONTHS
 from budgetcontrol.engine import Result
 from budgetcontrol.engine import targets as engine
-from budgetcontrol.engine.monthly import is_blank, month_end
+from budgetcontrol.engine.monthly import month_end
 from budgetcontrol.sheets import formulas as f
-from budgetcontrol.sheets.layout import SheetLayout, ref
+from budgetcontrol.sheets.layout import SheetLayout, figure, ref
 from budgetcontrol.sheets.names import TARGETS
 
 HEADER_ROW, FIRST = 5, 7
@@ -25,9 +25,6 @@ LABEL, SECTOR, GROUP, MEASURE, FIRST_MONTH = 1, 2, 3, 4, 5
 TO_DATE = FIRST_MONTH + 12  # Q
 FIGURES = [("target", "Mål"), ("actual", "Faktisk"), ("difference", "Difference"), ("cost", "Omkostning")]
 
-
-def _v(value):
-    return "" if is_blank(value) else float(value)
 
 
 def _to_date(values: pd.Series, months: pd.Series, last: int) -> float:
@@ -75,7 +72,7 @@ def layout(result: Result) -> SheetLayout:
         for m in MONTHS:
             c = FIRST_MONTH + m - 1
             refs = ",".join(ref(x, c) for x in cost_rows)
-            sheet.formula(r, c, f.sum_or_blank(refs), _v(cost.loc[cost["m"] == m, "cost"].iloc[0]), "group_total_amount")
+            sheet.formula(r, c, f.sum_or_blank(refs), figure(cost.loc[cost["m"] == m, "cost"].iloc[0]), "group_total_amount")
         sheet.formula(r, TO_DATE, f.sum_range(ref(r, FIRST_MONTH), ref(r, TO_DATE - 1)),
                       _to_date(cost["cost"], cost["m"], result.as_of.month), "group_total_amount")
         r += 3
@@ -104,19 +101,18 @@ def _group_block(sheet: SheetLayout, r: int, sector: str, group: str, measure: s
     for m in MONTHS:
         c = FIRST_MONTH + m - 1
         month = ref(HEADER_ROW, c, "r")
-        within = [f'">="&{month}', f'"<="&{f.month_end(month)}']
-        planned = _keys(rows["target"], "ActivityTargets") + [("ActivityTargets[month]", within[0]), ("ActivityTargets[month]", within[1])]
+        planned = _keys(rows["target"], "ActivityTargets") + [("ActivityTargets[month]", crit) for crit in f.whole_month(month)]
         sheet.formula(rows["target"], c, f'IF({f.countifs(planned)}=0,"",{f.sumifs("ActivityTargets[target]", planned)})',
-                      _v(by_month.at[m, "target"]), "amount")
-        done = _keys(rows["actual"], "Activity") + [("Activity[month]", within[0]), ("Activity[month]", within[1])]
+                      figure(by_month.at[m, "target"]), "amount")
+        done = _keys(rows["actual"], "Activity") + [("Activity[month]", crit) for crit in f.whole_month(month)]
         sheet.formula(rows["actual"], c, f.after_as_of(month, f'IF({f.countifs(done)}=0,"",{f.sumifs("Activity[actual]", done)})'),
-                      _v(by_month.at[m, "actual"]), "amount")
+                      figure(by_month.at[m, "actual"]), "amount")
         target, actual, diff = ref(rows["target"], c), ref(rows["actual"], c), ref(rows["difference"], c)
         sheet.formula(rows["difference"], c, f.if_any_blank([target, actual], f.variance(actual, target)),
-                      _v(by_month.at[m, "difference"]), "amount")
+                      figure(by_month.at[m, "difference"]), "amount")
         price = f.sumifs("UnitCosts[unit_cost]", [("UnitCosts[measure]", f.text(ref(rows["cost"], MEASURE, "c"))),
                                                   ("UnitCosts[month]", f"MONTH({month})")])
-        sheet.formula(rows["cost"], c, f.if_blank(diff, f"{diff}*{price}"), _v(by_month.at[m, "cost"]), "amount")
+        sheet.formula(rows["cost"], c, f.if_blank(diff, f"{diff}*{price}"), figure(by_month.at[m, "cost"]), "amount")
     sheet.formula(rows["cost"], TO_DATE, f.sum_range(ref(rows["cost"], FIRST_MONTH), ref(rows["cost"], TO_DATE - 1)),
                   _to_date(block["cost"], block["m"], result.as_of.month), "total_amount")
     return rows
@@ -134,7 +130,7 @@ def _total_block(sheet: SheetLayout, r: int, sector: str, measure: str, sources:
         for m in MONTHS:
             c = FIRST_MONTH + m - 1
             refs = ",".join(ref(src[name], c) for src in sources)
-            sheet.formula(row, c, f.sum_or_blank(refs), _v(by_month.at[m, name]), "total_amount")
+            sheet.formula(row, c, f.sum_or_blank(refs), figure(by_month.at[m, name]), "total_amount")
     sheet.formula(rows["cost"], TO_DATE, f.sum_range(ref(rows["cost"], FIRST_MONTH), ref(rows["cost"], TO_DATE - 1)),
                   _to_date(block["cost"], block["m"], result.as_of.month), "total_amount")
     return rows
