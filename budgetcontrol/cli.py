@@ -124,8 +124,9 @@ def export(
 
 def _kr(value: float) -> str:
     """Danish thousands separators: 1.234.567 (one decimal where the figure has one)."""
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    return text.replace(",", "X").replace(".", ",").replace("X", ".")
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, format="#,##0" if float(value).is_integer() else "#,##0.0", locale="da_DK")
 
 
 @app.command()

@@ -124,7 +124,7 @@ def refresh(book: Book, export: str | Path, month: str | None = None) -> Report:
     as_of = _as_of_after(as_of_before, month, kept)
     fresh = dataclasses.replace(inputs, actuals=actuals, model=model.model_copy(update={"as_of": as_of}))
     result = compute(fresh, as_of)
-    _write_actuals(book, kept_month_rows=month, new_rows=rows)
+    _write_actuals(book, month, rows)
     _complete_phasing(book, inputs, result)
     book.set_setting("as_of", as_of)
     book.replace_generated(sheets.layouts(result))
@@ -132,7 +132,7 @@ def refresh(book: Book, export: str | Path, month: str | None = None) -> Report:
                   as_of_before, as_of, result)
 
 
-def _write_actuals(book: Book, kept_month_rows: str, new_rows: pd.DataFrame) -> None:
+def _write_actuals(book: Book, month: str, new_rows: pd.DataFrame) -> None:
     """The Actuals Table without the month's old rows, with the new ones, in month order; other rows
     (and columns a controller added) as they were."""
     def month_key(value) -> str:
@@ -140,7 +140,7 @@ def _write_actuals(book: Book, kept_month_rows: str, new_rows: pd.DataFrame) -> 
             return value.strftime("%Y-%m")
         return str(value or "")[:7]
 
-    kept = [row for row in book.table_rows(ACTUALS.table) if month_key(row.get("month")) != kept_month_rows]
+    kept = [row for row in book.table_rows(ACTUALS.table) if month_key(row.get("month")) != month]
     types = dict(ACTUALS.columns)
     added = [{name: cell_value(value, types[name]) for name, value in row.items() if name in types}
              for row in new_rows[ACTUALS.names].to_dict("records")]

@@ -73,7 +73,7 @@ def _errors_rechecked(mismatches: list[Mismatch], recalculated: str | Path) -> l
         return mismatches
     import openpyxl
 
-    wb = openpyxl.load_workbook(recalculated, data_only=True)
+    wb = openpyxl.load_workbook(recalculated, data_only=True, read_only=True)
     still = []
     for m in mismatches:
         if m in errors:
