@@ -114,10 +114,11 @@ def _error_line(result) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("case,mutate,expected", CASES, ids=[c[0] for c in CASES])
-def test_bad_input_is_refused_with_one_clear_line_and_nothing_written(case, mutate, expected, example, tmp_path):
+def assert_refused(source: Path, mutate, expected: list[str], tmp_path: Path) -> None:
+    """A copy of ``source`` changed by ``mutate`` is refused by build and export with the same one
+    line holding every ``expected`` piece; the previous workbook stays as it was, nothing else is written."""
     folder = tmp_path / "data"
-    shutil.copytree(example, folder)
+    shutil.copytree(source, folder)
     mutate(folder)
     out = tmp_path / "controller.xlsx"
     out.write_bytes(b"the controller's previous workbook")
@@ -127,6 +128,11 @@ def test_bad_input_is_refused_with_one_clear_line_and_nothing_written(case, muta
     assert out.read_bytes() == b"the controller's previous workbook"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["controller.xlsx", "data"]
     assert _error_line(runner.invoke(app, ["export", str(folder)])) == line
+
+
+@pytest.mark.parametrize("case,mutate,expected", CASES, ids=[c[0] for c in CASES])
+def test_bad_input_is_refused_with_one_clear_line_and_nothing_written(case, mutate, expected, example, tmp_path):
+    assert_refused(example, mutate, expected, tmp_path)
 
 
 @pytest.mark.parametrize("args,expected", [
