@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from budgetcontrol.contract.errors import InputError
+from budgetcontrol.danish import kroner
 from budgetcontrol.contract.model import FORECASTS
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
@@ -63,18 +64,17 @@ def _status(message: str):
 @app.command()
 def build(
     data_dir: Path = typer.Argument(..., help="A data folder (model.yaml, budget.csv, changes.csv, actuals.csv) or a built workbook."),
-    output: Path = typer.Option(..., "-o", "--output", help="The workbook to write (.xlsx)."),
+    output: Path = typer.Option(..., "-o", "--output", help="The workbook to write: .xlsx, or .xlsm for the macro-enabled workbook with the xlwings bridge and buttons."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP),
 ) -> None:
     """Build the controller workbook from a data folder."""
-    from budgetcontrol import contract, sheets
+    from budgetcontrol import build as building, contract
     from budgetcontrol.engine import compute
-    from budgetcontrol.xlsx import writer
 
     with _user_errors():
         date = _as_of(as_of)
-        if output.suffix.lower() != ".xlsx":
-            raise InputError(str(output), "the output must be an .xlsx file")
+        if output.suffix.lower() not in building.SUFFIXES:
+            raise InputError(str(output), "the output must be an .xlsx file (or .xlsm for the macro-enabled workbook)")
         if not output.parent.exists():
             raise InputError(str(output), f"folder '{output.parent}' does not exist")
         with _status("Reading and checking the inputs…"):
@@ -86,7 +86,7 @@ def build(
             raise InputError(str(output), "is a folder, not a workbook file")
         with _status(f"Writing {output}…"):
             try:
-                writer.save(sheets.layouts(result), output)
+                building.write(result, output)
             except OSError as exc:
                 raise InputError(str(output), f"cannot write the workbook: {exc.strerror or exc}") from None
     failed = [c.key for c in result.checks if not c.ok]
@@ -122,13 +122,6 @@ def export(
     sys.stdout.write(text)
 
 
-def _kr(value: float) -> str:
-    """Danish thousands separators: 1.234.567 (one decimal where the figure has one)."""
-    from babel.numbers import format_decimal
-
-    return format_decimal(value, format="#,##0" if float(value).is_integer() else "#,##0.0", locale="da_DK")
-
-
 @app.command()
 def refresh(
     workbook: Path = typer.Argument(..., help="The controller workbook (.xlsx/.xlsm) to refresh in place."),
@@ -155,12 +148,10 @@ def refresh(
     unit = report.result.inputs.model.unit
     print(f"Actuals {report.month}: {report.rows_out} rows out, {report.rows_in} rows in"
           + (f" ({report.ignored} rows of other months in the export left out)" if report.ignored else ""))
-    keys = sorted(set(report.before.index) | set(report.after.index))
-    for key in keys:
-        before, after = float(report.before.get(key, 0.0)), float(report.after.get(key, 0.0))
-        change = "unchanged" if abs(after - before) < 0.005 else f"change {_kr(after - before)}"
-        print(f"  {'/'.join(key)} net {report.month}: {_kr(before)} -> {_kr(after)} {unit} ({change})")
-    print(f"  total net {report.month}: {_kr(float(report.before.sum()))} -> {_kr(float(report.after.sum()))} {unit}")
+    for key, before, after in report.net_changes():
+        change = "unchanged" if abs(after - before) < 0.005 else f"change {kroner(after - before)}"
+        print(f"  {'/'.join(key)} net {report.month}: {kroner(before)} -> {kroner(after)} {unit} ({change})")
+    print(f"  total net {report.month}: {kroner(float(report.before.sum()))} -> {kroner(float(report.after.sum()))} {unit}")
     print(f"As-of date: {report.as_of_before.isoformat()} -> {report.as_of_after.isoformat()}")
     failed = [c.key for c in report.result.checks if not c.ok]
     print(f"wrote {workbook} (checks: {'OK' if not failed else 'BRUD ' + ', '.join(failed)})")

@@ -43,6 +43,8 @@ class Book(Protocol):
 
     def replace_generated(self, layouts: list[SheetLayout]) -> None: ...
 
+    def save(self) -> None: ...
+
 
 @dataclass(frozen=True)
 class Report:
@@ -55,6 +57,11 @@ class Report:
     as_of_before: dt.date
     as_of_after: dt.date
     result: Result
+
+    def net_changes(self) -> list[tuple[tuple[str, str], float, float]]:
+        """(sector, category), the month's net before and after, for every pair either holds."""
+        keys = sorted(set(self.before.index) | set(self.after.index))
+        return [(key, float(self.before.get(key, 0.0)), float(self.after.get(key, 0.0))) for key in keys]
 
 
 def read_export(path: str | Path, inputs: Inputs, month: str | None) -> tuple[pd.DataFrame, str, int]:
@@ -130,6 +137,23 @@ def refresh(book: Book, export: str | Path, month: str | None = None) -> Report:
     book.replace_generated(sheets.layouts(result))
     return Report(month, int((old["month"] == month).sum()), len(rows), ignored, _net(old, month), _net(actuals, month),
                   as_of_before, as_of, result)
+
+
+def next_month(book: Book) -> tuple[dt.date, dt.date, Result]:
+    """Move the reporting month one month on (the month's actuals typed or pasted into the Actuals
+    Table) and rebuild the generated sheets: the as-of date before and after, and the result."""
+    inputs = book.inputs()
+    model = inputs.model
+    before = model.default_as_of
+    if before.month == 12:
+        raise InputError(inputs.source, f"the workbook already reports December {before.year}; the fiscal year has no next month",
+                         sheet="Settings", column="as_of")
+    after = month_end(dt.date(before.year, before.month + 1, 1))
+    result = compute(dataclasses.replace(inputs, model=model.model_copy(update={"as_of": after})), after)
+    _complete_phasing(book, inputs, result)
+    book.set_setting("as_of", after)
+    book.replace_generated(sheets.layouts(result))
+    return before, after, result
 
 
 def _write_actuals(book: Book, month: str, new_rows: pd.DataFrame) -> None:

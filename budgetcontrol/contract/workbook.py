@@ -47,7 +47,7 @@ def _list(wb: CalamineWorkbook, name: str, columns: list[str], file: str) -> lis
     return _list_by(wb, name, columns, "code", file)
 
 
-def _text(value) -> str:
+def text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (dt.date, dt.datetime)):
@@ -80,26 +80,26 @@ def _model(wb: CalamineWorkbook, file: str):
 
     sign = values["variance_sign"]
     if sign not in (1, -1, 1.0, -1.0):
-        raise fail("variance_sign", f"variance sign must be 1 or -1, got {_text(sign)!r}")
+        raise fail("variance_sign", f"variance sign must be 1 or -1, got {text(sign)!r}")
     as_of = values["as_of"]
     if isinstance(as_of, dt.datetime):
         as_of = as_of.date()
     if not isinstance(as_of, dt.date):
-        raise fail("as_of", f"as-of date must be a date cell, got {_text(as_of)!r}")
+        raise fail("as_of", f"as-of date must be a date cell, got {text(as_of)!r}")
     for key, expected in (("approved_status", "approved"), ("pending_status", "pending")):
         if str(values[key]).strip().casefold() != expected:
-            raise fail(key, f"must be '{expected}' (the data contract's status), got {_text(values[key])!r}")
-    sectors = [{"code": _text(r["code"]), "name": _text(r["name"])} for r in _list(wb, "Sectors", ["code", "name"], file)]
-    categories = [{"code": _text(r["code"]), "name": _text(r["name"]), "group": _text(r["group"]) or "operating"}
+            raise fail(key, f"must be '{expected}' (the data contract's status), got {text(values[key])!r}")
+    sectors = [{"code": text(r["code"]), "name": text(r["name"])} for r in _list(wb, "Sectors", ["code", "name"], file)]
+    categories = [{"code": text(r["code"]), "name": text(r["name"]), "group": text(r["group"]) or "operating"}
                   for r in _list(wb, "Categories", ["code", "name", "group"], file)]
-    types = [(_text(r["code"]), _text(r["label"]), r["zero_sum"])
+    types = [(text(r["code"]), text(r["label"]), r["zero_sum"])
              for r in _list(wb, "ChangeTypes", ["code", "label", "zero_sum"], file)]
     data = {
-        "name": _text(values["name"]), "fiscal_year": values["fiscal_year"], "unit": _text(values["unit"]),
+        "name": text(values["name"]), "fiscal_year": values["fiscal_year"], "unit": text(values["unit"]),
         "sectors": sectors, "categories": categories, "variance_sign": SIGNS[int(sign)], "as_of": as_of,
         "zero_sum_types": [c for c, _, z in types if z in (1, 1.0)],
         "check_tolerance": values["check_tolerance"],
-        "forecast": _text(values["forecast"]),
+        "forecast": text(values["forecast"]),
         "traffic_lights": {"amber": values["amber"], "red": values["red"]},
         "unit_costs": _unit_costs(wb, file),
     }
@@ -131,13 +131,13 @@ def _unit_costs(wb: CalamineWorkbook, file: str) -> dict:
         month, cost = row["month"], row["unit_cost"]
         where = {"sheet": table.sheet, "column": "Table UnitCosts"}
         if not (isinstance(month, (int, float)) and not isinstance(month, bool) and float(month) in range(1, 13)):
-            raise InputError(file, f"UnitCosts: month {_text(month)!r} of '{_text(row['measure'])}' is not a month number 1 to 12", **where)
+            raise InputError(file, f"UnitCosts: month {text(month)!r} of '{text(row['measure'])}' is not a month number 1 to 12", **where)
         if isinstance(cost, bool) or not isinstance(cost, (int, float)):
-            raise InputError(file, f"UnitCosts: unit cost {_text(cost)!r} of '{_text(row['measure'])}' is not a number "
+            raise InputError(file, f"UnitCosts: unit cost {text(cost)!r} of '{text(row['measure'])}' is not a number "
                                    f"(the workbook's formulas would skip it)", **where)
-        prices = costs.setdefault(_text(row["measure"]), {})
+        prices = costs.setdefault(text(row["measure"]), {})
         if int(month) in prices:
-            raise InputError(file, f"UnitCosts: '{_text(row['measure'])}' month {int(month)} has two prices", **where)
+            raise InputError(file, f"UnitCosts: '{text(row['measure'])}' month {int(month)} has two prices", **where)
         prices[int(month)] = cost
     return costs
 
@@ -150,7 +150,7 @@ def _list_by(wb: CalamineWorkbook, name: str, columns: list[str], key: str, file
             raise InputError(file, f"the Table '{name}' has no column '{column}' (expected: {', '.join(columns)})",
                              sheet=table.sheet, column=column)
     rows = [dict(zip(headers, row)) for row in table.to_python()]
-    return [row for row in rows if _text(row[key])]
+    return [row for row in rows if text(row[key])]
 
 
 def _frame(wb: CalamineWorkbook, spec: TableSpec, file: str) -> tuple[pd.DataFrame, callable]:
@@ -173,11 +173,11 @@ def _frame(wb: CalamineWorkbook, spec: TableSpec, file: str) -> tuple[pd.DataFra
     for name in names:
         if name not in types:
             continue
-        frame[name] = _typed(frame[name], types[name], file, lambda idx, n=name: locate(idx, n))
+        frame[name] = typed_cells(frame[name], types[name], file, lambda idx, n=name: locate(idx, n))
     return frame, locate
 
 
-def _typed(values: pd.Series, vtype: str, file: str, locate) -> pd.Series:
+def typed_cells(values: pd.Series, vtype: str, file: str, locate) -> pd.Series:
     """Convert cells of one column; numbers and dates must be real numbers and dates."""
     if vtype in NUMERIC:
         bad = values.map(lambda v: isinstance(v, bool) or not isinstance(v, (int, float)))
@@ -194,7 +194,7 @@ def _typed(values: pd.Series, vtype: str, file: str, locate) -> pd.Series:
             raise InputError(file, f"{vtype} cell is {what} (the workbook's formulas would skip it)", **locate(idx))
         stamps = pd.to_datetime(values.map(lambda v: pd.Timestamp(v)))
         return stamps.dt.strftime("%Y-%m") if vtype == "month" else stamps.astype("datetime64[ns]")
-    return values.map(_text).astype(str)
+    return values.map(text).astype(str)
 
 
 def _nothing_below(wb: CalamineWorkbook, table, file: str, names: list[str]) -> None:

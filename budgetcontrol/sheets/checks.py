@@ -59,6 +59,11 @@ def _formulas(result: Result, anchors: Anchors, status_total: str) -> dict[str, 
     }
 
 
+def status_cell(result: Result, key: str) -> str:
+    """The cell showing OK/BRUD of check ``key`` on the Checks sheet."""
+    return ref(FIRST + [c.key for c in result.checks].index(key), STATUS)
+
+
 def layout(result: Result, anchors: Anchors, status_total: str) -> SheetLayout:
     """``status_total``: the Status sheet's cell of the grand total's actuals to date."""
     sheet = SheetLayout(CHECKS, "check")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 from zipfile import ZIP_DEFLATED, ZipFile
@@ -23,6 +24,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from budgetcontrol.sheets.layout import SheetLayout, col
+from budgetcontrol.xlsx import vba
 from budgetcontrol.xlsx.safe import write_atomically
 from budgetcontrol.xlsx.styles import TAB_COLORS, conditional, style
 
@@ -118,12 +120,20 @@ def _chart(spec):
 
 def write_file(wb: Workbook, path: str | Path) -> None:
     """Save without openpyxl's own ``save``, which stamps the current time as "modified": the same
-    inputs must give the same file contents."""
-    with ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+    inputs must give the same file contents. A macro-enabled workbook gets its buttons (again)."""
+    buffer = io.BytesIO()
+    with ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(wb, archive).save()
+    package = buffer.getvalue()
+    if wb.vba_archive is not None:
+        package = vba.with_buttons(package, wb)
+    Path(path).write_bytes(package)
 
 
-def save(layouts: list[SheetLayout], target: str | Path) -> None:
-    """Write the workbook to ``target`` atomically (an existing file is replaced only on success)."""
+def save(layouts: list[SheetLayout], target: str | Path, macro_enabled: bool = False) -> None:
+    """Write the workbook to ``target`` atomically (an existing file is replaced only on success);
+    ``macro_enabled`` adds the xlwings VBA bridge and the buttons (an .xlsm)."""
     wb = workbook(layouts)
+    if macro_enabled:
+        vba.enable(wb)
     write_atomically(target, lambda tmp: write_file(wb, tmp))

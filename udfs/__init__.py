@@ -1,0 +1,58 @@
+"""Worksheet functions for the controller workbook (xlwings UDFs).
+
+Import them into the workbook with the button "1. Importér funktioner" (or the xlwings ribbon's
+Import Functions); xlwings.conf lists this module under UDF Modules. Each one returns a whole
+block that spills (Excel 365; older Excel: enter it as an array formula over the block), e.g.
+
+    =BC_SUMMARY(Budget[#All], Changes[#All], Actuals[#All], "2014-06-30")
+    =BC_PHASED(Budget[#All], Changes[#All], Actuals[#All], AsOf, A5:A12, B4:E4)
+
+Tables are passed whole, with their header row ([#All]). The optional ``settings`` (the Settings
+sheet's key-to-value rows, e.g. Settings!A5:C16), ``sectors`` (Sectors[#All]), ``categories``
+(Categories[#All]) and ``phasing`` (Phasing[#All]) make a function use the workbook's own
+settings; without them the defaults of the data contract apply. A selection (``sector``,
+``category``) is a code, a range of codes (one result row or column each), or blank for all.
+The work is done in ``budgetcontrol.functions``; these are only its Excel names.
+"""
+
+import xlwings as xw
+
+from budgetcontrol import functions as bc
+
+
+@xw.func
+def BC_SUMMARY(budget, changes, actuals, as_of, settings=None, sectors=None, categories=None):
+    """Sector summary: original, corrected, actual and variance per sector, category and kind, with totals."""
+    return bc.summary(budget, changes, actuals, as_of, settings, sectors, categories)
+
+
+@xw.func
+def BC_CORRECTED(budget, changes, as_of, sector=None, category=None, settings=None, sectors=None, categories=None):
+    """Corrected budget (original + approved changes to as_of), net, per selected sector (down) and category (across)."""
+    return bc.corrected(budget, changes, as_of, sector, category, settings, sectors, categories)
+
+
+@xw.func
+def BC_MONTHLY(budget, changes, actuals, as_of, sector=None, settings=None, sectors=None, categories=None, phasing=None):
+    """Monthly figures of a sector (or all) from January to the as-of month, as export --table monthly."""
+    return bc.monthly_rows(budget, changes, actuals, as_of, sector, settings, sectors, categories, phasing)
+
+
+@xw.func
+def BC_STATUS(budget, changes, actuals, as_of, settings=None, sectors=None, categories=None, phasing=None):
+    """Status of the reporting month per sector and category with totals and the traffic light."""
+    return bc.status(budget, changes, actuals, as_of, settings, sectors, categories, phasing)
+
+
+@xw.func
+def BC_PHASED(budget, changes, actuals, as_of, sector=None, category=None, settings=None, sectors=None, categories=None,
+              phasing=None):
+    """Phased budget to date (periodiseret budget til dato), net, per selected sector and category."""
+    return bc.phased(budget, changes, actuals, as_of, sector, category, settings, sectors, categories, phasing)
+
+
+@xw.func
+def BC_FORECAST(budget, changes, actuals, as_of, sector=None, category=None, settings=None, sectors=None,
+                categories=None, phasing=None):
+    """Forecast year-end (forventet regnskab), net, per selected sector and category (settings: forecast method)."""
+    return bc.forecast(budget, changes, actuals, as_of, sector, category, settings, sectors, categories, phasing)
