@@ -78,7 +78,7 @@ class LiveBook:
         keys = sheet.range((1, KEY), (SETTINGS_ROWS, KEY)).value
         if key not in keys:
             raise InputError(self.book.name, f"setting '{key}' is missing (column A of the Settings sheet)", sheet=SETTINGS)
-        sheet.range((keys.index(key) + 1, VALUE)).value = value
+        sheet.range((keys.index(key) + 1, VALUE)).value = _datetime(value)
 
     def replace_generated(self, layouts: list[SheetLayout]) -> None:
         names = [s.name for s in self.book.sheets]
@@ -110,6 +110,11 @@ def _entry(value, formula: bool):
         return value
     if isinstance(value, str):
         return "'" + value
+    return _datetime(value)
+
+
+def _datetime(value):
+    """Dates as datetimes, which COM passes to Excel as dates."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return dt.datetime(value.year, value.month, value.day)
     return value

@@ -1,0 +1,172 @@
+"""The worksheet functions (udfs/), called as plain functions with the argument shapes xlwings
+delivers: lists of rows with the header first, floats for numbers, datetimes for dates, None for
+empty cells. xlwings itself imports on Linux and its decorators leave the functions as they are."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import openpyxl
+import pandas as pd
+import pytest
+import xlwings as xw
+
+import udfs
+from budgetcontrol import contract, export, functions
+from budgetcontrol.build import build
+from budgetcontrol.engine import compute
+from helpers import EXAMPLE
+
+AS_OF = "2014-06-30"
+
+
+def excel_rows(ws, ref):
+    """A range as xlwings hands it to a function: floats for numbers, None for empty cells."""
+    def value(v):
+        return float(v) if isinstance(v, int) and not isinstance(v, bool) else (None if v == "" else v)
+    return [[value(c.value) for c in row] for row in ws[ref]]
+
+
+def tables(path) -> dict:
+    wb = openpyxl.load_workbook(path)
+    out = {name: excel_rows(ws, ref) for ws in wb.worksheets for name, ref in ws.tables.items()}
+    settings = wb["Settings"]
+    out["settings"] = [[c.value if not isinstance(c.value, int) else float(c.value) for c in row]
+                       for row in settings["A5:C16"]]
+    return out
+
+
+@pytest.fixture(scope="module")
+def example_tables(tmp_path_factory):
+    path = tmp_path_factory.mktemp("udf") / "book.xlsx"
+    build(EXAMPLE, path, dt.date(2014, 6, 30))
+    return tables(path)
+
+
+@pytest.fixture
+def muni_tables(municipality, tmp_path):
+    build(municipality, tmp_path / "muni.xlsx")
+    return tables(tmp_path / "muni.xlsx"), contract.load(municipality)
+
+
+def args(t, *names):
+    return [t[name] for name in names]
+
+
+def test_xlwings_decorators_leave_plain_functions_on_linux():
+    assert xw.func(len) is len and xw.sub(len) is len
+    for name in ("BC_SUMMARY", "BC_CORRECTED", "BC_MONTHLY", "BC_STATUS", "BC_PHASED", "BC_FORECAST"):
+        assert callable(getattr(udfs, name)) and getattr(udfs, name).__name__ == name
+
+
+def test_summary_spills_the_export_table_of_the_data_folder(example_tables):
+    got = udfs.BC_SUMMARY(*args(example_tables, "Budget", "Changes", "Actuals"), AS_OF)
+    expected = export.table(compute(contract.load(EXAMPLE), dt.date(2014, 6, 30)), "summary")
+    assert got[0] == list(expected.columns)
+    assert got[1:] == expected.values.tolist()
+    assert got[-1][:3] == ["", "", "net"] and got[-1][4] == 1700757  # the grand total's corrected budget
+
+
+def test_as_of_may_be_a_date_cell_an_excel_serial_or_text(example_tables):
+    t = args(example_tables, "Budget", "Changes", "Actuals")
+    text = udfs.BC_PHASED(*t, AS_OF)
+    assert udfs.BC_PHASED(*t, dt.datetime(2014, 6, 30)) == text
+    assert udfs.BC_PHASED(*t, 41820.0) == text  # 30 June 2014 as Excel's serial
+    assert udfs.BC_PHASED(*t, "2014-05-31") != text
+
+
+def test_grid_functions_give_sectors_down_and_categories_across(muni_tables):
+    t, inputs = muni_tables
+    as_of = dt.date(inputs.model.fiscal_year, 6, 30)
+    result = compute(dataclasses.replace(inputs, model=inputs.model.model_copy(update={"as_of": as_of})), as_of)
+    sectors, categories = inputs.model.sector_codes, inputs.model.category_codes
+    budget, changes, actuals = args(t, "Budget", "Changes", "Actuals")
+    corrected = udfs.BC_CORRECTED(budget, changes, as_of.isoformat(), sectors, categories)
+    lines = result.lines.groupby(["sector", "category"])["corrected"].sum()
+    assert corrected == [[pytest.approx(lines.get((s, c), 0.0)) for c in categories] for s in sectors]
+    net = result.monthly[(result.monthly.kind == "net") & (result.monthly.m == 6)].set_index(["sector", "category"])
+    phased = udfs.BC_PHASED(budget, changes, actuals, as_of, [[s] for s in sectors], [categories])
+    assert phased == [[pytest.approx(net.loc[(s, c), "budget_ytd"]) for c in categories] for s in sectors]
+    total = udfs.BC_FORECAST(budget, changes, actuals, as_of, None, None)
+    assert total == [[pytest.approx(net["forecast"].sum())]]
+    one = udfs.BC_FORECAST(budget, changes, actuals, as_of, sectors[0].lower(), None)  # codes match as in Excel
+    assert one == [[pytest.approx(net.loc[sectors[0], "forecast"].sum())]]
+
+
+def test_settings_sectors_and_categories_ranges_give_the_workbooks_own_figures(muni_tables):
+    t, inputs = muni_tables
+    as_of = inputs.model.default_as_of
+    table_args = args(t, "Budget", "Changes", "Actuals")
+    with_settings = udfs.BC_STATUS(*table_args, as_of.isoformat(), t["settings"], t["Sectors"], t["Categories"], t["Phasing"])
+    expected = compute(inputs, as_of).status[functions.STATUS_COLUMNS]
+    assert with_settings[0] == functions.STATUS_COLUMNS
+    assert with_settings[1:] == [[functions._cell(v) for v in row] for row in expected.itertuples(index=False)]
+    # without Categories all categories are operating: the capital total disappears
+    plain = udfs.BC_STATUS(*table_args, as_of.isoformat())
+    assert "capital" in [row[2] for row in with_settings] and "capital" not in [row[2] for row in plain]
+    # the variance sign and the forecast method come from the settings rows
+    flipped = [[k, label, -1.0 if k == "variance_sign" else ("run_rate" if k == "forecast" else v)]
+               for k, label, v in t["settings"]]
+    run_rate = udfs.BC_SUMMARY(*table_args, as_of.isoformat(), flipped, t["Sectors"], t["Categories"])
+    normal = udfs.BC_SUMMARY(*table_args, as_of.isoformat(), t["settings"], t["Sectors"], t["Categories"])
+    assert [row[6] for row in run_rate[1:]] == [-row[6] for row in normal[1:]]
+
+
+def test_monthly_rows_of_one_sector_equal_the_monthly_export(muni_tables):
+    t, inputs = muni_tables
+    sector = inputs.model.sector_codes[1]
+    as_of = dt.date(inputs.model.fiscal_year, 4, 30)
+    got = udfs.BC_MONTHLY(*args(t, "Budget", "Changes", "Actuals"), as_of.isoformat(), sector, t["settings"], t["Sectors"],
+                          t["Categories"], t["Phasing"])
+    result = compute(dataclasses.replace(inputs, model=inputs.model.model_copy(update={"as_of": as_of})), as_of)
+    frame = export.table(result, "monthly")
+    frame = frame[frame.sector == sector]
+    assert got[0] == list(frame.columns) and got[1:] == frame.values.tolist()
+    assert {row[3] for row in got[1:]} == {f"{as_of.year}-0{m}" for m in range(1, 5)}
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda t: (t["Budget"], t["Changes"], t["Actuals"], "30-06-2014"), "#BC! as_of: '30-06-2014' is not a date"),
+    (lambda t: ([r if i != 2 else r[:4] + ["1.234"] for i, r in enumerate(t["Budget"])], t["Changes"], t["Actuals"], AS_OF),
+     "#BC! budget, row 3, column 'amount': amount cell is text '1.234', not a number"),
+    (lambda t: (t["Budget"][0][0], t["Changes"], t["Actuals"], AS_OF), "#BC! budget: expects a range with a header row"),
+    (lambda t: (t["Budget"], [r[:3] for r in t["Changes"]], t["Actuals"], AS_OF), "#BC! changes, row 1: missing column 'type'"),
+    (lambda t: (t["Budget"], t["Changes"], t["Actuals"], AS_OF, [["variance_sign", "", 2.0]]), "#BC! settings, column 'variance_sign'"),
+])
+def test_bad_arguments_give_one_readable_line_in_the_cell(example_tables, change, expected):
+    got = udfs.BC_SUMMARY(*change(example_tables))
+    assert isinstance(got, str) and got.startswith(expected) and "\n" not in got and "Traceback" not in got
+
+
+def test_unknown_selection_and_internal_errors_are_readable_lines(example_tables, monkeypatch):
+    t = args(example_tables, "Budget", "Changes", "Actuals")
+    assert udfs.BC_PHASED(*t, AS_OF, "XX").startswith("#BC! sector: unknown code 'XX' (known: BU)")
+    monkeypatch.setattr(functions, "compute", lambda *a: 1 / 0)
+    functions._computed.cache_clear()
+    assert udfs.BC_SUMMARY(*t, "2014-03-31") == "#BC! ZeroDivisionError: division by zero"
+
+
+def test_a_sheet_full_of_calls_over_the_same_tables_computes_once(example_tables, monkeypatch):
+    calls = []
+    real = functions.compute
+    monkeypatch.setattr(functions, "compute", lambda *a: calls.append(1) or real(*a))
+    functions._computed.cache_clear()
+    fresh = lambda: [[list(row) for row in example_tables[n]] for n in ("Budget", "Changes", "Actuals")]  # noqa: E731
+    first = udfs.BC_PHASED(*fresh(), AS_OF, "BU")
+    for _ in range(20):  # new lists with the same contents, as Excel passes them on every recalculation
+        assert udfs.BC_PHASED(*fresh(), AS_OF, "BU") == first
+        udfs.BC_FORECAST(*fresh(), AS_OF, "BU")
+    assert len(calls) == 1 and functions.cache_info().hits == 40
+    changed = fresh()
+    changed[2][1][5] += 1000.0  # one actual edited: computed anew
+    udfs.BC_FORECAST(*changed, AS_OF)
+    assert len(calls) == 2
+
+
+def test_blank_figures_come_back_as_empty_cells(example_tables):
+    settings = [["forecast", "", "run_rate"]]
+    phasing = [["sector", "category", "month", "weight"]] + [["BU", c, float(m), 0.0 if m <= 6 else 1 / 6]
+                                                              for c in ("service", "guaranteed", "capital") for m in range(1, 13)]
+    got = udfs.BC_FORECAST(*args(example_tables, "Budget", "Changes", "Actuals"), AS_OF, "BU", "service", settings, None, None, phasing)
+    assert got == [[""]]  # run rate with nothing phased to date has no figure
