@@ -20,6 +20,7 @@ from budgetcontrol import export
 from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.excel_match import excel_key
 from budgetcontrol.contract.ranges import inputs_from_ranges
+from budgetcontrol.contract.workbook import text
 from budgetcontrol.engine import Result, compute, monthly
 
 ERROR = "#BC!"
@@ -83,7 +84,7 @@ def _selection(value: Any, codes: list[str], what: str) -> list[str | None]:
     lookup = {excel_key(c): c for c in codes}
     chosen: list[str | None] = []
     for v in flat:
-        code = "" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)).strip()
+        code = text(v).strip()
         if code == "":
             chosen.append(None)
         elif excel_key(code) in lookup:

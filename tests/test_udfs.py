@@ -31,9 +31,7 @@ def excel_rows(ws, ref):
 def tables(path) -> dict:
     wb = openpyxl.load_workbook(path)
     out = {name: excel_rows(ws, ref) for ws in wb.worksheets for name, ref in ws.tables.items()}
-    settings = wb["Settings"]
-    out["settings"] = [[c.value if not isinstance(c.value, int) else float(c.value) for c in row]
-                       for row in settings["A5:C16"]]
+    out["settings"] = excel_rows(wb["Settings"], "A5:C16")
     return out
 
 

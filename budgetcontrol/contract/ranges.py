@@ -21,8 +21,8 @@ from budgetcontrol.contract.excel_match import excel_key
 from budgetcontrol.contract.model import Model, model_from_dict
 from budgetcontrol.contract.settings_sheet import SIGNS
 from budgetcontrol.contract.tables import (ACTUALS, BUDGET, CHANGES, PHASING, Inputs, TableSpec, check_excel_matching,
-                                            empty, validate)
-from budgetcontrol.contract.workbook import text, typed_cells
+                                            csv_locate, empty, validate)
+from budgetcontrol.contract.workbook import cells_frame, text
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 SETTING_KEYS = ("name", "unit", "variance_sign", "check_tolerance", "forecast", "amber", "red")
@@ -55,24 +55,14 @@ def as_of_date(value: Any) -> dt.date:
 
 def _frame(value: Any, spec: TableSpec, what: str) -> tuple[pd.DataFrame, callable]:
     """The rows of a Table range, typed like the workbook reader's (numbers must be numbers), with
-    a locator naming the row of the range (the header is row 1)."""
+    a locator naming the row of the range (the header is row 1, as in a CSV file)."""
     rows = rows_of(value, what)
     if not rows:
         if spec is BUDGET:
             raise InputError(what, "is empty; pass the whole Table with its header, e.g. Budget[#All]")
         return empty(spec), None
     names = [text(c).strip() for c in rows[0]]
-
-    def locate(index, column: str) -> dict:
-        return {"row": 1 if index is None else int(index), "column": column}
-
-    frame = pd.DataFrame(rows[1:], columns=names, dtype=object, index=pd.RangeIndex(2, len(rows) + 1))
-    frame = frame[frame.map(lambda v: v not in ("", None)).any(axis=1)] if len(frame) else frame
-    types = dict(spec.columns)
-    for name in names:
-        if name in types:
-            frame[name] = typed_cells(frame[name], types[name], what, lambda idx, n=name: locate(idx, n))
-    return frame, locate
+    return cells_frame(rows[1:], names, 2, spec, what, csv_locate), csv_locate
 
 
 def _codes(frames: list[pd.DataFrame], column: str) -> list[str]:

@@ -164,20 +164,24 @@ def _frame(wb: CalamineWorkbook, spec: TableSpec, file: str) -> tuple[pd.DataFra
         row = first_data0 if index is None else int(index)  # 1-based: the header row, or the data row
         return {"sheet": sheet, "cell": f"{col(first_col0 + c + 1)}{row}", "column": column}
 
-    rows = table.to_python()
-    frame = pd.DataFrame(rows, columns=names, dtype=object) if rows else pd.DataFrame(columns=names, dtype=object)
-    frame.index = pd.RangeIndex(first_data0 + 1, first_data0 + 1 + len(frame))
-    frame = frame[frame.map(lambda v: v not in ("", None)).any(axis=1)] if len(frame) else frame
     _nothing_below(wb, table, file, names)
+    return cells_frame(table.to_python(), names, first_data0 + 1, spec, file, locate), locate
+
+
+def cells_frame(rows: list[list], names: list[str], first_row: int, spec: TableSpec, file: str, locate) -> pd.DataFrame:
+    """The body rows of a Table as a frame indexed by row number (from ``first_row``), blank rows
+    dropped, the spec's columns typed strictly (:func:`_typed`)."""
+    frame = pd.DataFrame(rows, columns=names, dtype=object) if rows else pd.DataFrame(columns=names, dtype=object)
+    frame.index = pd.RangeIndex(first_row, first_row + len(frame))
+    frame = frame[frame.map(lambda v: v not in ("", None)).any(axis=1)] if len(frame) else frame
     types = dict(spec.columns)
     for name in names:
-        if name not in types:
-            continue
-        frame[name] = typed_cells(frame[name], types[name], file, lambda idx, n=name: locate(idx, n))
-    return frame, locate
+        if name in types:
+            frame[name] = _typed(frame[name], types[name], file, lambda idx, n=name: locate(idx, n))
+    return frame
 
 
-def typed_cells(values: pd.Series, vtype: str, file: str, locate) -> pd.Series:
+def _typed(values: pd.Series, vtype: str, file: str, locate) -> pd.Series:
     """Convert cells of one column; numbers and dates must be real numbers and dates."""
     if vtype in NUMERIC:
         bad = values.map(lambda v: isinstance(v, bool) or not isinstance(v, (int, float)))

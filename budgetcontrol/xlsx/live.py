@@ -13,6 +13,7 @@ shape only changes when sectors or categories are added: build the workbook anew
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import tempfile
 from pathlib import Path
@@ -41,7 +42,7 @@ class LiveBook:
                 copy = Path(folder) / f"copy{suffix}"
                 self.book.api.SaveCopyAs(str(copy))
                 inputs = contract.load(copy)
-            self._inputs = type(inputs)(**{**inputs.__dict__, "source": self.book.name})
+            self._inputs = dataclasses.replace(inputs, source=self.book.name)
         return self._inputs
 
     def _table(self, name: str):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import posixpath
 import re
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -94,18 +95,8 @@ def _drawing_part(source: ZipFile, sheet_part: str) -> str:
     for rel in rels:
         if rel.get("Type") == _DRAWING:
             target = rel.get("Target")
-            return target.lstrip("/") if target.startswith("/") else _resolve(folder, target)
+            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
     raise RuntimeError(f"{sheet_part} has no drawing to put the buttons on")
-
-
-def _resolve(folder: str, target: str) -> str:
-    parts = folder.split("/")
-    for piece in target.split("/"):
-        if piece == "..":
-            parts.pop()
-        elif piece != ".":
-            parts.append(piece)
-    return "/".join(parts)
 
 
 def _anchor(i: int, label: str, macro: str, first_col: int) -> str:
