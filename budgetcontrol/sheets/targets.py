@@ -90,14 +90,8 @@ def _keys(r: int, table: str) -> list[tuple[str, str]]:
 
 def _group_block(sheet: SheetLayout, r: int, sector: str, group: str, measure: str, block: pd.DataFrame,
                  result: Result) -> dict[str, int]:
-    rows = {name: r + i for i, (name, _) in enumerate(FIGURES)}
+    rows = _labelled_rows(sheet, r, f"{group} · {measure}", "indent", {SECTOR: sector, GROUP: group, MEASURE: measure})
     by_month = block.set_index("m")
-    for name, label in FIGURES:
-        row = rows[name]
-        sheet.put(row, LABEL, f"{group} · {measure} · {label}" if name == "target" else label, "indent")
-        sheet.put(row, SECTOR, sector, "code_text")
-        sheet.put(row, GROUP, group, "code_text")
-        sheet.put(row, MEASURE, measure, "code_text")
     for m in MONTHS:
         c = FIRST_MONTH + m - 1
         month = ref(HEADER_ROW, c, "r")
@@ -113,24 +107,34 @@ def _group_block(sheet: SheetLayout, r: int, sector: str, group: str, measure: s
         price = f.sumifs("UnitCosts[unit_cost]", [("UnitCosts[measure]", f.text(ref(rows["cost"], MEASURE, "c"))),
                                                   ("UnitCosts[month]", f"MONTH({month})")])
         sheet.formula(rows["cost"], c, f.if_blank(diff, f"{diff}*{price}"), figure(by_month.at[m, "cost"]), "amount")
-    sheet.formula(rows["cost"], TO_DATE, f.sum_range(ref(rows["cost"], FIRST_MONTH), ref(rows["cost"], TO_DATE - 1)),
-                  _to_date(block["cost"], block["m"], result.as_of.month), "total_amount")
+    _cost_to_date(sheet, rows, block, result)
     return rows
 
 
 def _total_block(sheet: SheetLayout, r: int, sector: str, measure: str, sources: list[dict[str, int]],
                  block: pd.DataFrame, result: Result) -> dict[str, int]:
-    rows = {name: r + i for i, (name, _) in enumerate(FIGURES)}
+    rows = _labelled_rows(sheet, r, f"{measure} i alt", "total_label", {SECTOR: sector, MEASURE: measure})
     by_month = block.set_index("m")
-    for name, label in FIGURES:
-        row = rows[name]
-        sheet.put(row, LABEL, f"{measure} i alt · {label}" if name == "target" else label, "total_label")
-        sheet.put(row, SECTOR, sector, "code_text")
-        sheet.put(row, MEASURE, measure, "code_text")
+    for name, _ in FIGURES:
         for m in MONTHS:
             c = FIRST_MONTH + m - 1
             refs = ",".join(ref(src[name], c) for src in sources)
-            sheet.formula(row, c, f.sum_or_blank(refs), figure(by_month.at[m, name]), "total_amount")
+            sheet.formula(rows[name], c, f.sum_or_blank(refs), figure(by_month.at[m, name]), "total_amount")
+    _cost_to_date(sheet, rows, block, result)
+    return rows
+
+
+def _labelled_rows(sheet: SheetLayout, r: int, title: str, style: str, codes: dict[int, str]) -> dict[str, int]:
+    """A block's rows, one per figure from row ``r``: the label (the first one titled) and the code columns."""
+    rows = {name: r + i for i, (name, _) in enumerate(FIGURES)}
+    for name, label in FIGURES:
+        sheet.put(rows[name], LABEL, f"{title} · {label}" if name == "target" else label, style)
+        for column, code in codes.items():
+            sheet.put(rows[name], column, code, "code_text")
+    return rows
+
+
+def _cost_to_date(sheet: SheetLayout, rows: dict[str, int], block: pd.DataFrame, result: Result) -> None:
+    """The cost row's total to date: the sum of its months (blank months after the as-of month add nothing)."""
     sheet.formula(rows["cost"], TO_DATE, f.sum_range(ref(rows["cost"], FIRST_MONTH), ref(rows["cost"], TO_DATE - 1)),
                   _to_date(block["cost"], block["m"], result.as_of.month), "total_amount")
-    return rows
