@@ -97,7 +97,7 @@ def build(
 @app.command()
 def export(
     source: Path = typer.Argument(..., help="A data folder or a built workbook (its input sheets are read)."),
-    table: str = typer.Option("summary", "--table", help="summary | changes | monthly | targets"),
+    table: str = typer.Option("summary", "--table", help="summary | changes | monthly | targets | history | outer_years"),
     fmt: str = typer.Option("csv", "--format", help="csv | json"),
     as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP),
     forecast: Optional[str] = typer.Option(None, "--forecast", help="plan | run_rate (default: the model's setting, else plan)"),

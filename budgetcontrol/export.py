@@ -8,12 +8,12 @@ import math
 
 import pandas as pd
 
-from budgetcontrol.engine import Result, monthly, targets
+from budgetcontrol.engine import Result, history, monthly, outer_years, targets
 
 SUMMARY_COLUMNS = ["sector", "category", "kind", "original", "corrected", "actual", "variance"]
 AUDIT_COLUMNS = ["sector", "category", "activity", "kind", "change_id", "date", "status", "type",
                  "amount", "counts", "counted", "description", "reference"]
-TABLES = ("summary", "changes", "monthly", "targets")
+TABLES = ("summary", "changes", "monthly", "targets", "history", "outer_years")
 NULLABLE = {"forecast", "expected_result", "consumption", "target", "actual", "difference", "cost"}  # blank = null in JSON
 
 
@@ -41,6 +41,12 @@ def table(result: Result, name: str) -> pd.DataFrame:
     elif name == "targets":
         frame = targets.export(result.targets, result.as_of)
         numeric = ["target", "actual", "difference", "unit_cost", "cost"]
+    elif name == "history":
+        frame = result.history[history.COLUMNS].copy()
+        numeric = ["original", "corrected", "actual", "result_original", "result_corrected"]
+    elif name == "outer_years":
+        frame = result.outer_years[outer_years.COLUMNS].copy()
+        numeric = ["corrected", "base", "savings", "estimated", "difference"]
     else:
         raise ValueError(name)
     for col in numeric:

@@ -93,3 +93,42 @@ def small_municipality(seed: int = 7, sectors: int = 3, activities: int = 3) -> 
                 actuals.append({"month": f"2025-{m:02d}", **{k: line[k] for k in BUDGET_COLS[:4]},
                                 "amount": round(float(line["amount"]) / 12 * rng.uniform(0.7, 1.3), 2)})
     return model, budget, changes, actuals
+
+
+def years_municipality(folder: Path, sign: str = "actual_minus_budget") -> Path:
+    """A hand-computed case for part 4 (twelfths, as of June 2025, plan forecast; see test_years.py):
+    a controller forecast on A/svc/a2, computed forecasts elsewhere, an adopted 2026 budget on A/grd,
+    savings with and without activity, and a history of two years."""
+    model = {"name": "Årskommune", "fiscal_year": 2025, "unit": "1.000 kr.", "as_of": "2025-06-30",
+             "variance_sign": sign, "outer_years": 3,
+             "sectors": [{"code": "A", "name": "Sektor A"}, {"code": "B", "name": "Sektor B"}],
+             "categories": [{"code": "svc", "name": "Serviceudgifter"}, {"code": "grd", "name": "Budgetgaranteret"}]}
+    budget = [{"sector": "A", "category": "svc", "activity": "a1", "kind": "expense", "amount": 1200},
+              {"sector": "A", "category": "svc", "activity": "a1", "kind": "income", "amount": -240},
+              {"sector": "A", "category": "svc", "activity": "a2", "kind": "expense", "amount": 600},
+              {"sector": "A", "category": "grd", "activity": "", "kind": "expense", "amount": 2400},
+              {"sector": "B", "category": "svc", "activity": "b1", "kind": "expense", "amount": 1800}]
+    changes = [{"change_id": "C1", "date": "2025-03-10", "status": "approved", "type": "supplementary", "sector": "A",
+                "category": "svc", "activity": "a1", "kind": "expense", "amount": 120, "description": "Tillæg"},
+               {"change_id": "C2", "date": "2025-08-01", "status": "approved", "type": "supplementary", "sector": "A",
+                "category": "grd", "activity": "", "kind": "expense", "amount": 240, "description": "Efter opgørelsen"}]
+    monthly = {("A", "svc", "a1", "expense"): 110, ("A", "svc", "a1", "income"): -20, ("A", "svc", "a2", "expense"): 40,
+               ("A", "grd", "", "expense"): 200, ("B", "svc", "b1", "expense"): 160}
+    actuals = [{"month": f"2025-{m:02d}", "sector": s, "category": c, "activity": a, "kind": k, "amount": v}
+               for m in range(1, 7) for (s, c, a, k), v in monthly.items()]
+    write_folder(folder, model, budget, changes, actuals)
+    write_csv(folder / "forecast.csv", ["sector", "category", "activity", "kind", "amount", "note"],
+              [{"sector": "A", "category": "svc", "activity": "a2", "kind": "expense", "amount": 700,
+                "note": "bestilt til og med december"}])
+    write_csv(folder / "outer_budget.csv", ["year", "sector", "category", "activity", "kind", "amount"],
+              [{"year": 2026, "sector": "A", "category": "grd", "activity": "", "kind": "expense", "amount": 2300}])
+    write_csv(folder / "savings.csv", ["measure", "catalogue", "sector", "category", "activity", "year", "amount"],
+              [{"measure": "M1 Færre vikarer", "catalogue": "Effektiviseringskatalog", "sector": "A", "category": "svc",
+                "activity": "a1", "year": y, "amount": v} for y, v in ((2026, 50), (2027, 100), (2028, 100))]
+              + [{"measure": "M2 Fælles indkøb", "catalogue": "Øvrige emner", "sector": "B", "category": "svc",
+                  "activity": "", "year": 2027, "amount": 30}])
+    write_csv(folder / "history.csv", ["year", "sector", "category", "original", "corrected", "actual", "note"],
+              [{"year": 2023, "sector": "A", "category": "", "original": 4000, "corrected": 4100, "actual": 4150, "note": ""},
+               {"year": 2024, "sector": "A", "category": "", "original": 4200, "corrected": 4150, "actual": 4100,
+                "note": "inkl. merforbrug 23"}])
+    return folder

@@ -1,5 +1,6 @@
 """Reading a data folder: model.yaml plus budget.csv, changes.csv and actuals.csv, and the
-optional phasing.csv, actuals_prior.csv, targets.csv and activity.csv."""
+optional phasing.csv, actuals_prior.csv, targets.csv, activity.csv, forecast.csv, history.csv,
+outer_budget.csv and savings.csv."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 from budgetcontrol.contract.csvfile import read_csv_text
 from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.model import parse_model
+from budgetcontrol.contract.year_rules import check_forecast_lines
 from budgetcontrol.contract.tables import OPTIONAL, SPECS, Inputs, check_excel_matching, csv_locate, validate
 
 
@@ -40,4 +42,6 @@ def load_folder(folder: str | Path) -> Inputs:
         raise InputError(str(model_path), "phasing: prior_actuals needs last year's actuals in actuals_prior.csv "
                                           "(same columns as actuals.csv)", column="phasing")
     check_excel_matching(tables, files, {k: csv_locate for k in tables})
+    if "forecast" in tables:
+        check_forecast_lines(tables, lambda idx, column, message: InputError(files["forecast"], message, **csv_locate(idx, column)))
     return Inputs(model=model, source=str(folder), **tables)

@@ -105,6 +105,7 @@ class Model(_Strict):
     forecast: Literal["plan", "run_rate"] = "plan"
     traffic_lights: TrafficLights | None = None
     unit_costs: dict[str, dict[int, float]] = Field(default_factory=dict)
+    outer_years: int = Field(default=3, ge=1, le=10)  # overslagsår after the fiscal year
 
     @field_validator("unit_costs", mode="before")
     @classmethod

@@ -25,5 +25,7 @@ ROWS = [
      "AmberThreshold", "input_percent"),
     ("red", "Trafiklys rød: merforbrug til dato over denne andel af det periodiserede budget til dato",
      "RedThreshold", "input_percent"),
+    ("outer_years", "Antal overslagsår efter regnskabsåret (arket Outer years; ændres ved genopbygning)", "OuterYears", "input_int"),
 ]
+OPTIONAL_ROWS = {"outer_years": 3}  # settings added after part 3: a workbook built before has the default
 SIGNS = {1: "actual_minus_budget", -1: "budget_minus_actual"}

@@ -14,6 +14,7 @@ from typing import Callable
 import pandas as pd
 
 from budgetcontrol.contract.errors import InputError
+from budgetcontrol.contract import year_rules
 from budgetcontrol.contract.excel_match import CRITERION_TRAPS, excel_key
 from budgetcontrol.contract.model import KINDS, STATUSES, Model
 from budgetcontrol.contract.values import ValueProblem, parse_amounts, parse_dates, parse_months
@@ -57,8 +58,26 @@ TARGETS = TableSpec("targets", "ActivityTargets", "targets.csv", (
 ACTIVITY = TableSpec("activity", "Activity", "activity.csv", (
     ("month", "month"), ("sector", "sector"), ("group", "required"), ("measure", "required"), ("actual", "count"),
 ))
-OPTIONAL = (PHASING, ACTUALS_PRIOR, TARGETS, ACTIVITY)
-NUMERIC = ("amount", "weight", "count", "month_number")
+# Optional tables (part 4): the years around the budget year.
+FORECAST = TableSpec("forecast", "Forecast", "forecast.csv", (
+    ("sector", "sector"), ("category", "category"), ("activity", "text"), ("kind", "kind"), ("amount", "amount"),
+    ("note", "text"),
+))
+HISTORY = TableSpec("history", "HistoryData", "history.csv", (
+    ("year", "year"), ("sector", "sector"), ("category", "category_or_total"), ("original", "amount"),
+    ("corrected", "amount"), ("actual", "amount"), ("note", "text"),
+))
+OUTER_BUDGET = TableSpec("outer_budget", "OuterBudget", "outer_budget.csv", (
+    ("year", "year"), ("sector", "sector"), ("category", "category"), ("activity", "text"), ("kind", "kind"),
+    ("amount", "amount"),
+))
+SAVINGS = TableSpec("savings", "SavingsData", "savings.csv", (
+    ("measure", "required"), ("catalogue", "required"), ("sector", "sector"), ("category", "category"),
+    ("activity", "text"), ("year", "year"), ("amount", "amount"),
+))
+YEARS = (FORECAST, HISTORY, OUTER_BUDGET, SAVINGS)
+OPTIONAL = (PHASING, ACTUALS_PRIOR, TARGETS, ACTIVITY) + YEARS
+NUMERIC = ("amount", "weight", "count", "month_number", "year")
 WEIGHT_TOLERANCE = 1e-6  # the weights of one sector × category sum to 1 within this
 
 # Characters XML 1.0 (and so xlsx) cannot hold; finance-system exports sometimes carry them.
@@ -80,11 +99,15 @@ class Inputs:
     actuals_prior: pd.DataFrame = field(default_factory=lambda: empty(ACTUALS_PRIOR))
     targets: pd.DataFrame = field(default_factory=lambda: empty(TARGETS))
     activity: pd.DataFrame = field(default_factory=lambda: empty(ACTIVITY))
+    forecast: pd.DataFrame = field(default_factory=lambda: empty(FORECAST))
+    history: pd.DataFrame = field(default_factory=lambda: empty(HISTORY))
+    outer_budget: pd.DataFrame = field(default_factory=lambda: empty(OUTER_BUDGET))
+    savings: pd.DataFrame = field(default_factory=lambda: empty(SAVINGS))
 
 
 def empty(spec: TableSpec) -> pd.DataFrame:
     """A table with no rows and the spec's columns, typed."""
-    dtypes = {"amount": "float64", "weight": "float64", "count": "float64", "month_number": "int64"}
+    dtypes = {"amount": "float64", "weight": "float64", "count": "float64", "month_number": "int64", "year": "int64"}
     return pd.DataFrame({name: pd.Series(dtype=dtypes.get(vtype, object)) for name, vtype in spec.columns})
 
 
@@ -140,6 +163,8 @@ def validate(frame: pd.DataFrame, spec: TableSpec, model: Model, file: str, loca
         _phasing_consistent(out, file, locate)
     if spec in (TARGETS, ACTIVITY):
         _measures_priced(out, spec, model, file, locate)
+    if spec in YEARS:
+        year_rules.check(spec.key, out, model, lambda idx, column, message: _fail(file, locate, idx, column, message))
     if spec is BUDGET:
         _no_duplicate_lines(out, file, locate)
     if spec is CHANGES:
@@ -164,6 +189,13 @@ def _convert(col: pd.Series, vtype: str, name: str, model: Model, file: str, loc
             idx = col.index[bad.argmax()]
             raise ValueProblem(idx, f"month '{col[idx]}' is not a month number 1 to 12")
         return number.astype("int64")
+    if vtype == "year":
+        number = col if pd.api.types.is_numeric_dtype(col) else pd.to_numeric(col.astype(str).str.strip(), errors="coerce")
+        bad = number.isna() | (number % 1 != 0) | (number < 1900) | (number > 2200)
+        if bad.any():
+            idx = col.index[bad.argmax()]
+            raise ValueProblem(idx, f"year '{col[idx]}' is not a year (four digits, e.g. 2019)")
+        return number.astype("int64")
     if vtype == "date":
         return col if pd.api.types.is_datetime64_any_dtype(col) else parse_dates(col)
     if vtype == "month":
@@ -173,6 +205,11 @@ def _convert(col: pd.Series, vtype: str, name: str, model: Model, file: str, loc
         return _codes(text, model.sector_codes, "sector", file, locate, name, "model.yaml sectors")
     if vtype == "category":
         return _codes(text, model.category_codes, "category", file, locate, name, "model.yaml categories")
+    if vtype == "category_or_total":  # empty = the sector's total over all its categories
+        given = text != ""
+        out = text.copy()
+        out[given] = _codes(text[given], model.category_codes, "category", file, locate, name, "model.yaml categories")
+        return out
     if vtype == "kind":
         return _codes(text, list(KINDS), "kind", file, locate, name, "expected")
     if vtype == "status":
@@ -257,7 +294,7 @@ def check_excel_matching(inputs: dict[str, pd.DataFrame], files: dict[str, str],
     """Codes the workbook's formulas match on must match there exactly as in the engine:
     no wildcard or comparison characters, and no two spellings Excel would take as one
     (upper/lower case, or '0100' and '100')."""
-    for column in ("activity", "change_id", "type", "group", "measure"):
+    for column in ("activity", "change_id", "type", "group", "measure", "catalogue"):
         seen: dict[str, str] = {}
         for key, frame in inputs.items():
             if column not in frame:

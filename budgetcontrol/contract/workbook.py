@@ -18,10 +18,11 @@ from python_calamine import CalamineWorkbook
 
 from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.model import model_from_dict
-from budgetcontrol.contract.tables import (ACTIVITY, NUMERIC, PHASING, SPECS, TARGETS, Inputs, TableSpec,
+from budgetcontrol.contract.tables import (ACTIVITY, NUMERIC, PHASING, SPECS, TARGETS, YEARS, Inputs, TableSpec,
                                             check_excel_matching, validate)
+from budgetcontrol.contract.year_rules import check_forecast_lines
 from budgetcontrol.contract.settings_sheet import HEADER_ROW as SETTINGS_HEADER
-from budgetcontrol.contract.settings_sheet import KEY, ROWS, SIGNS, VALUE
+from budgetcontrol.contract.settings_sheet import KEY, OPTIONAL_ROWS, ROWS, SIGNS, VALUE
 from budgetcontrol.contract.settings_sheet import SHEET as SETTINGS
 
 
@@ -66,6 +67,8 @@ def _settings(wb: CalamineWorkbook, file: str) -> tuple[dict, dict[str, str]]:
         if r > SETTINGS_HEADER and len(row) >= VALUE and row[KEY - 1] in wanted:
             values[row[KEY - 1]] = row[VALUE - 1]
             cells[row[KEY - 1]] = f"{col(VALUE)}{r}"
+    for key, default in OPTIONAL_ROWS.items():
+        values.setdefault(key, default)
     for key in wanted:
         if key not in values:
             raise InputError(file, f"setting '{key}' is missing (column A of the Settings sheet)", sheet=SETTINGS)
@@ -102,6 +105,7 @@ def _model(wb: CalamineWorkbook, file: str):
         "forecast": text(values["forecast"]),
         "traffic_lights": {"amber": values["amber"], "red": values["red"]},
         "unit_costs": _unit_costs(wb, file),
+        "outer_years": values["outer_years"],
     }
     if values["change_types_listed"] in (1, 1.0):
         data["change_types"] = {c: label or c for c, label, _ in types}
@@ -220,9 +224,13 @@ def load_workbook_inputs(path: str | Path) -> Inputs:
     wb = _open(path)
     model = _model(wb, file)
     tables, locates = {}, {}
-    for spec in SPECS + (PHASING, TARGETS, ACTIVITY):
+    for spec in SPECS + (PHASING, TARGETS, ACTIVITY) + YEARS:
+        if spec in YEARS and spec.table not in wb.table_names:
+            continue  # a workbook built before part 4; the refresh adds the Table's sheet
         frame, locate = _frame(wb, spec, file)
         tables[spec.key] = validate(frame, spec, model, file, locate)
         locates[spec.key] = locate
     check_excel_matching(tables, {k: file for k in tables}, locates)
+    if "forecast" in tables:
+        check_forecast_lines(tables, lambda idx, column, message: InputError(file, message, **locates["forecast"](idx, column)))
     return Inputs(model=model, source=file, **tables)

@@ -109,11 +109,17 @@ def light(variance: float, budget_ytd: float, model: Model) -> str:
     return "green"
 
 
-def status(monthly: pd.DataFrame, model: Model, as_of: dt.date) -> pd.DataFrame:
+def status(monthly: pd.DataFrame, model: Model, as_of: dt.date, controlled: pd.Series | None = None) -> pd.DataFrame:
     """The reporting month, net: per sector × category, each sector's total, the operating and
-    capital totals and the grand total (``sector``/``category`` empty or ``group`` set for totals)."""
+    capital totals and the grand total (``sector``/``category`` empty or ``group`` set for totals).
+    ``forecast`` is the one that counts, ``forecast_computed`` part 2's; ``controller_lines`` counts the
+    lines whose forecast the controller gave (``controlled``, per sector × category)."""
     month = monthly[(monthly["m"] == as_of.month) & (monthly["kind"] == "net")]
-    sums = ["corrected", "budget_ytd", "actual_ytd", "forecast"]
+    if "forecast_computed" not in month:
+        month = month.assign(forecast_computed=month["forecast"])
+    given = controlled if controlled is not None else pd.Series(dtype=float)
+    month = month.assign(controller_lines=given.reindex(pd.MultiIndex.from_frame(month[PAIR]), fill_value=0).to_numpy(float))
+    sums = ["corrected", "budget_ytd", "actual_ytd", "forecast", "forecast_computed", "controller_lines"]
     detail = month[PAIR + sums].assign(group="")
     by_sector = month.groupby("sector", sort=False)[sums].sum(min_count=1).reset_index().assign(category="", group="")
     grouped = month.assign(group=month["category"].map(model.category_group))
@@ -127,7 +133,8 @@ def status(monthly: pd.DataFrame, model: Model, as_of: dt.date) -> pd.DataFrame:
     out["consumption"] = out["actual_ytd"] / out["corrected"].where(out["corrected"] != 0)
     out["expected_result"] = model.sign * (out["forecast"] - out["corrected"])
     out["light"] = [light(v, b, model) for v, b in zip(out["variance_ytd"], out["budget_ytd"])]
-    return out[["sector", "category", "group"] + FIGURES + ["light"]]
+    out["source"] = np.where(out["controller_lines"] > 0, "controller", "computed")
+    return out[["sector", "category", "group"] + FIGURES + ["light", "forecast_computed", "controller_lines", "source"]]
 
 
 def month_end(day: dt.date) -> dt.date:

@@ -22,6 +22,7 @@ def settings_values(model: Model, as_of: dt.date) -> dict[str, object]:
         "variance_sign": model.sign, "approved_status": "approved", "pending_status": "pending",
         "check_tolerance": model.tolerance, "change_types_listed": 1 if model.restricts_types else 0,
         "forecast": model.forecast, "amber": model.lights.amber, "red": model.lights.red,
+        "outer_years": model.outer_years,
     }
 
 

@@ -1,0 +1,87 @@
+"""Rules of the part-4 input tables (the years around the budget year), on their own so the table
+module stays about reading: history (regnskabshistorik) holds other years than the fiscal year,
+once per year and sector × category; the controller's forecast (forventet regnskab) is given once
+per line and only for a line the budget, changes or actuals know; adopted outer-year budgets
+(overslagsår) and savings (besparelseskatalog) are for the outer years only, once per line and year.
+
+``fail(index, column, message)`` makes the InputError with the reader's location of a row.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+
+from budgetcontrol.contract.model import Model
+
+LINE = ["sector", "category", "activity", "kind"]
+Fail = Callable[[object, str, str], Exception]
+
+
+def outer_years(model: Model) -> list[int]:
+    """The outer years (overslagsår): the fiscal year + 1 … + ``outer_years``."""
+    return [model.fiscal_year + k for k in range(1, model.outer_years + 1)]
+
+
+def _first_duplicate(out: pd.DataFrame, key: list[str]):
+    dup = out.duplicated(key, keep="first")
+    return out.index[dup.argmax()] if dup.any() else None
+
+
+def _line(row: pd.Series) -> str:
+    return "/".join(str(row[c]) or "(blank)" for c in LINE)
+
+
+def _in_outer_years(out: pd.DataFrame, model: Model, fail: Fail, what: str) -> None:
+    years = outer_years(model)
+    bad = ~out["year"].isin(years)
+    if bad.any():
+        idx = out.index[bad.argmax()]
+        raise fail(idx, "year", f"{what} for {out.at[idx, 'year']}, which is not an outer year "
+                                f"(outer years: {years[0]}–{years[-1]}; model.yaml outer_years: {model.outer_years})")
+
+
+def check(key: str, out: pd.DataFrame, model: Model, fail: Fail) -> None:
+    if key == "history":
+        own = out["year"] == model.fiscal_year
+        if own.any():
+            raise fail(out.index[own.argmax()], "year", f"year {model.fiscal_year} is the fiscal year; its figures come "
+                                                        f"from the budget, changes and actuals, not from history")
+        idx = _first_duplicate(out, ["year", "sector", "category"])
+        if idx is not None:
+            category = out.at[idx, "category"] or "(sector total)"
+            raise fail(idx, "year", f"year {out.at[idx, 'year']} of {out.at[idx, 'sector']}/{category} appears twice; "
+                                    f"one row per year, sector and category")
+    elif key == "forecast":
+        idx = _first_duplicate(out, LINE)
+        if idx is not None:
+            raise fail(idx, "amount", f"line {_line(out.loc[idx])} has two forecasts; one per line")
+    elif key == "outer_budget":
+        _in_outer_years(out, model, fail, "an adopted budget")
+        idx = _first_duplicate(out, ["year"] + LINE)
+        if idx is not None:
+            raise fail(idx, "amount", f"line {_line(out.loc[idx])} has two budgets for {out.at[idx, 'year']}")
+    elif key == "savings":
+        _in_outer_years(out, model, fail, f"a saving")
+        idx = _first_duplicate(out, ["measure", "year", "sector", "category", "activity"])
+        if idx is not None:
+            raise fail(idx, "amount", f"measure '{out.at[idx, 'measure']}' has two amounts for {out.at[idx, 'year']} "
+                                      f"on {out.at[idx, 'sector']}/{out.at[idx, 'category']}")
+
+
+def check_forecast_lines(tables: dict[str, pd.DataFrame], fail: Fail) -> None:
+    """A controller's forecast must be for a line the budget, the changes or the actuals know (a
+    misspelt activity would otherwise add a line nobody budgets or books)."""
+    forecast = tables.get("forecast")
+    if forecast is None or forecast.empty:
+        return
+    known = set()
+    for name in ("budget", "changes", "actuals"):
+        if name in tables:
+            known |= set(map(tuple, tables[name][LINE].itertuples(index=False)))
+    unknown = [idx for idx, line in zip(forecast.index, forecast[LINE].itertuples(index=False)) if tuple(line) not in known]
+    if unknown:
+        idx = unknown[0]
+        raise fail(idx, "activity", f"forecast for line {_line(forecast.loc[idx])}, which is in neither the budget, "
+                                    f"the changes nor the actuals (check the activity and kind)")

@@ -1,0 +1,102 @@
+"""The forecast per line (forventet regnskab pr. linje) in the reporting month, and the base of each
+outer year (overslagsår).
+
+For every line (sector, category, activity, kind) the budget, changes, actuals, forecast.csv or
+outer_budget.csv know: the corrected budget and actuals to the reporting month's end, the phased
+shares of its sector × category, the computed forecast of part 2 (plan or run rate), the
+controller's own forecast where forecast.csv gives one, the forecast that counts, and its
+adjustment (counted − computed). The base of the fiscal year is the forecast that counts; the base
+of an outer year is the budget the council adopted for the line where outer_budget.csv has one,
+else the fiscal year's forecast carried forward ("with today's assumptions").
+
+The computed forecast is linear in the lines, so a sector × category's computed forecast is the sum
+of its lines'; :func:`apply` adds the controller's adjustments to the monthly figures of the
+reporting month. Twin of ``sheets/line_forecast.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from budgetcontrol.contract.tables import Inputs
+from budgetcontrol.contract.year_rules import outer_years
+from budgetcontrol.engine.corrected import order_lines
+from budgetcontrol.engine.monthly import month_of_date
+from budgetcontrol.engine.phasing import PAIR
+
+LINE = ["sector", "category", "activity", "kind"]
+KEY = ["sector", "category", "kind"]
+
+
+def years(inputs: Inputs) -> list[int]:
+    """The fiscal year and its outer years."""
+    return [inputs.model.fiscal_year] + outer_years(inputs.model)
+
+
+def base_column(year: int) -> str:
+    return f"base:{year}"
+
+
+def _sum(frame: pd.DataFrame, keys: pd.MultiIndex) -> pd.Series:
+    return frame.groupby(LINE)["amount"].sum().reindex(keys, fill_value=0.0).to_numpy(float)
+
+
+def lines(inputs: Inputs, weights: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    model = inputs.model
+    last = as_of.month
+    sources = [inputs.budget, inputs.changes, inputs.actuals, inputs.forecast, inputs.outer_budget]
+    universe = pd.concat([frame[LINE] for frame in sources]).drop_duplicates()
+    out = order_lines(universe, model)
+    keys = pd.MultiIndex.from_frame(out[LINE])
+    changes = inputs.changes
+    counted = changes[(changes["status"] == "approved") & (month_of_date(changes["date"], model.fiscal_year) <= last)]
+    booked = inputs.actuals[inputs.actuals["month"].str[5:7].astype(int) <= last]
+    out["corrected"] = _sum(inputs.budget, keys) + _sum(counted, keys)
+    out["actual_ytd"] = _sum(booked, keys)
+    shares = weights.assign(to_date=weights["month"] <= last)
+    cum = shares[shares["to_date"]].groupby(PAIR)["weight"].sum()
+    rest = shares[~shares["to_date"]].groupby(PAIR)["weight"].sum()
+    pairs = pd.MultiIndex.from_frame(out[PAIR])
+    out["cum_weight"] = cum.reindex(pairs, fill_value=0.0).to_numpy(float)
+    out["rest_weight"] = rest.reindex(pairs, fill_value=0.0).to_numpy(float)
+    if model.forecast == "plan":
+        out["computed"] = out["actual_ytd"] + out["corrected"] * out["rest_weight"]
+    else:
+        out["computed"] = out["actual_ytd"] / out["cum_weight"].where(out["cum_weight"] != 0)
+    given = inputs.forecast.set_index(LINE)["amount"]
+    out["has_controller"] = keys.isin(given.index).astype(int)
+    out["controller"] = given.reindex(keys).to_numpy(float)
+    controlled = out["has_controller"] == 1
+    out["forecast"] = out["controller"].where(controlled, out["computed"])
+    out["adjustment"] = (out["forecast"] - out["computed"]).where(controlled & out["computed"].notna(), 0.0)
+    adopted = inputs.outer_budget.set_index(["year"] + LINE)["amount"]
+    for k, year in enumerate(years(inputs)):
+        budget = adopted.xs(year, level="year") if year in adopted.index.get_level_values("year") else pd.Series(dtype=float)
+        amount = budget.reindex(keys).to_numpy(float) if k else np.full(len(out), np.nan)
+        out[base_column(year)] = np.where(np.isnan(amount), out["forecast"], amount)
+    return out
+
+
+def apply(months: pd.DataFrame, line_frame: pd.DataFrame, model, as_of: dt.date) -> pd.DataFrame:
+    """The monthly figures with ``forecast_computed`` (part 2's forecast) and ``forecast`` the one that
+    counts: in the reporting month the controller's adjustments of the key's lines are added (a
+    blank computed forecast stays blank); other months keep the computed forecast."""
+    out = months.copy()
+    out["forecast_computed"] = out["forecast"]
+    by_kind = line_frame.groupby(KEY)["adjustment"].sum()
+    by_pair = line_frame.groupby(PAIR)["adjustment"].sum()
+    net = out["kind"] == "net"
+    adjust = np.where(net, by_pair.reindex(pd.MultiIndex.from_frame(out[PAIR]), fill_value=0.0).to_numpy(float),
+                      by_kind.reindex(pd.MultiIndex.from_frame(out[KEY]), fill_value=0.0).to_numpy(float))
+    now = (out["m"] == as_of.month).to_numpy()
+    out["forecast"] = out["forecast_computed"] + np.where(now, adjust, 0.0)
+    out["expected_result"] = model.sign * (out["forecast"] - out["corrected"])
+    return out
+
+
+def controller_lines(line_frame: pd.DataFrame) -> pd.Series:
+    """How many lines of each sector × category carry the controller's forecast."""
+    return line_frame.groupby(PAIR)["has_controller"].sum()
