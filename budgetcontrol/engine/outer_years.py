@@ -52,3 +52,15 @@ def figures(lines: pd.DataFrame, line_forecasts: pd.DataFrame, savings: pd.DataF
     out["difference"] = model.sign * (out["estimated"] - out["corrected"])
     out["year"] = out["year"].astype(int)
     return out[COLUMNS].reset_index(drop=True)
+
+
+def saved(savings: pd.DataFrame, by: list[str]) -> pd.Series:
+    """The savings summed by ``by`` and year (the Savings and Outer years sheets' breakdowns)."""
+    return savings.groupby(by + ["year"], sort=False)["amount"].sum()
+
+
+def measures(savings: pd.DataFrame, by: list[str]) -> list[tuple]:
+    """The distinct ``by`` keys of the savings, catalogue by catalogue in the order they first appear."""
+    order = {c: i for i, c in enumerate(dict.fromkeys(savings["catalogue"]))}
+    keys = list(dict.fromkeys(map(tuple, savings[by].itertuples(index=False))))
+    return sorted(keys, key=lambda k: order[k[by.index("catalogue")]])

@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 from budgetcontrol.engine import Result
-from budgetcontrol.sheets import audit, checks, corrected, inputs, monthly, monthly_calc, settings, status, summary, targets
+from budgetcontrol.sheets import (audit, checks, corrected, history, inputs, line_forecast, monthly, monthly_calc, outer_years,
+                                  savings, settings, status, summary, targets)
 from budgetcontrol.sheets.layout import SheetLayout, range_ref
 from budgetcontrol.sheets.names import ORDER
 
@@ -25,14 +26,17 @@ def layouts(result: Result) -> list[SheetLayout]:
         status_sheet,
         monthly.layout(result, codes, names),
         targets.layout(result),
+        history.layout(result),
+        outer_years.layout(result),
+        savings.layout(result),
         monthly_calc.layout(result),
+        line_forecast.layout(result),
         summary_sheet,
         corrected.layout(result, audit.rows_by_line(result)),
         audit.layout(result, line_rows),
         checks.layout(result, anchors, status_total),
         settings_sheet,
-        *inputs.layouts(data.budget, data.changes, data.actuals, data.model, result.weights,
-                        data.targets, data.activity),
+        *inputs.layouts(data, result.weights),
     ]
     by_name = {s.name: s for s in sheets}
     return [by_name[name] for name in ORDER]

@@ -16,6 +16,7 @@ APPROVED = "StatusApproved"
 PENDING = "StatusPending"
 TOLERANCE = "Tolerance"
 UNIT = "Unit"
+FISCAL_YEAR = "FiscalYear"
 
 
 def text(ref: str) -> str:
@@ -195,3 +196,20 @@ def chart_actual(month_ref: str, value: str) -> str:
 
 def lookup(return_range: str, match_range: str, key: str) -> str:
     return f"INDEX({return_range},MATCH({key},{match_range},0))"
+
+
+# ---- part 4: the controller's forecast, history, outer years ----
+def with_adjustment(computed: str, month_end_ref: str, adjustment: str) -> str:
+    """The forecast that counts: the computed one plus the controller's adjustments of its lines in the
+    reporting month (blank stays blank)."""
+    return if_blank(computed, f"{computed}+IF({month_end_ref}={AS_OF_MONTH_END},{adjustment},0)")
+
+
+def source(lines_ref: str, labels: dict[str, str]) -> str:
+    """Which forecast counts: the controller's where any line of the row has one, else the computed."""
+    return f'IF({lines_ref}=0,"{labels["computed"]}","{labels["controller"]}")'
+
+
+def year_column(table_range: str, years_range: str, year_ref: str) -> str:
+    """The column of a block (one column per year) for the year in ``year_ref``."""
+    return f"INDEX({table_range},0,MATCH({year_ref},{years_range},0))"

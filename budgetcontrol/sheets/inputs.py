@@ -1,6 +1,6 @@
-"""The input sheets Budget, Changes and Actuals: one Excel Table each, named as the sheet,
-headed exactly by the data contract's column names so a finance-system export can be
-pasted under them and formulas can say ``Changes[amount]``."""
+"""The input sheets (Budget, Changes, Actuals, Phasing, Activity targets, Activity, Forecast, History
+data, Outer budget, Savings data): one Excel Table each, headed exactly by the data contract's column
+names so a finance-system export can be pasted under them and formulas can say ``Changes[amount]``."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ import datetime as dt
 import pandas as pd
 
 from budgetcontrol.contract.model import Model
-from budgetcontrol.contract.tables import ACTIVITY, ACTUALS, BUDGET, CHANGES, PHASING, TARGETS, TableSpec
+from budgetcontrol.contract.tables import (ACTIVITY, ACTUALS, BUDGET, CHANGES, FORECAST, HISTORY, OUTER_BUDGET, PHASING,
+                                            SAVINGS, TARGETS, Inputs, TableSpec)
 from budgetcontrol.sheets.layout import SheetLayout, Table
 
 HEADER_ROW = 3
 STYLE = {"amount": "input_amount", "date": "input_date", "month": "input_month", "weight": "input_weight",
-         "count": "input_count", "month_number": "input_month_number"}
+         "count": "input_count", "month_number": "input_month_number", "year": "input_year"}
 NOTES = {
     "budget": "Oprindeligt budget pr. linje. Udgifter positive; indtægter og refusion negative.",
     "changes": "Bevillingsændringer, én række pr. postering. Kun status 'approved' med dato til og med opgørelsesdatoen tæller.",
@@ -24,8 +25,17 @@ NOTES = {
     "targets": "Måltal pr. måned, sektor, gruppe og mål (f.eks. antal anbringelser). Enhedspriser: tabellen UnitCosts "
                "på arket Settings.",
     "activity": "Faktisk aktivitet pr. måned, sektor, gruppe og mål. En måned uden række vises tom (ikke som 0).",
+    "forecast": "Controllerens forventede regnskab pr. linje (netto for linjens art). En linje her erstatter den beregnede "
+                "prognose i opgørelsesmåneden; linjen skal findes i Budget, Changes eller Actuals.",
+    "history": "Tidligere års oprindelige budget, korrigerede budget og regnskab (netto). Tom kategori = sektoren i alt. "
+               "Regnskabsåret selv kommer fra beregningen.",
+    "outer_budget": "Vedtaget budget for et overslagsår pr. linje. En linje uden række her fremskrives med årets prognose.",
+    "savings": "Besparelseskatalog: beløb pr. tiltag og overslagsår (positiv = mindre forbrug); 'catalogue' grupperer "
+               "tiltagene. Aktivitet må være tom.",
 }
-SHEET_NAMES = {"targets": "Activity targets"}
+SHEET_NAMES = {"targets": "Activity targets", "history": "History data", "outer_budget": "Outer budget",
+               "savings": "Savings data"}
+WITH_UNIT = ("budget", "changes", "actuals", "forecast", "history", "outer_budget", "savings")
 
 
 def cell_value(value, vtype: str):
@@ -36,7 +46,7 @@ def cell_value(value, vtype: str):
         return pd.Timestamp(value).date()
     if vtype in ("amount", "weight", "count"):
         return float(value)
-    if vtype == "month_number":
+    if vtype in ("month_number", "year"):
         return int(value)
     return None if value == "" else value
 
@@ -44,7 +54,7 @@ def cell_value(value, vtype: str):
 def layout(spec: TableSpec, frame: pd.DataFrame, model: Model) -> SheetLayout:
     sheet = SheetLayout(SHEET_NAMES.get(spec.key, spec.table), "input")
     sheet.put(1, 1, f"{spec.table} ({spec.file})", "title")
-    unit = f" Enhed: {model.unit}" if spec.key in ("budget", "changes", "actuals") else ""
+    unit = f" Enhed: {model.unit}" if spec.key in WITH_UNIT else ""
     sheet.put(2, 1, f"{NOTES[spec.key]}{unit}", "note")
     for c, name in enumerate(spec.names, start=1):
         sheet.put(HEADER_ROW, c, name, "header")
@@ -61,8 +71,9 @@ def layout(spec: TableSpec, frame: pd.DataFrame, model: Model) -> SheetLayout:
     return sheet
 
 
-def layouts(budget: pd.DataFrame, changes: pd.DataFrame, actuals: pd.DataFrame, model: Model, weights: pd.DataFrame,
-            targets: pd.DataFrame, activity: pd.DataFrame) -> list[SheetLayout]:
+def layouts(data: Inputs, weights: pd.DataFrame) -> list[SheetLayout]:
     """The input sheets; Phasing holds the resolved weights of every sector × category."""
-    return [layout(BUDGET, budget, model), layout(CHANGES, changes, model), layout(ACTUALS, actuals, model),
-            layout(PHASING, weights, model), layout(TARGETS, targets, model), layout(ACTIVITY, activity, model)]
+    tables = [(BUDGET, data.budget), (CHANGES, data.changes), (ACTUALS, data.actuals), (PHASING, weights),
+              (TARGETS, data.targets), (ACTIVITY, data.activity), (FORECAST, data.forecast), (HISTORY, data.history),
+              (OUTER_BUDGET, data.outer_budget), (SAVINGS, data.savings)]
+    return [layout(spec, frame, data.model) for spec, frame in tables]

@@ -20,18 +20,20 @@ from budgetcontrol.sheets.names import MONTHLY_CALC
 
 HEADER_ROW, FIRST = 4, 5
 COLUMNS = ["sector", "category", "kind", "month", "month_end", "cum_weight", "rest_weight", "corrected",
-           "actual_month", "actual_ytd", "budget_ytd", "budget_month", "variance_ytd", "forecast", "has_forecast",
+           "actual_month", "actual_ytd", "budget_ytd", "budget_month", "variance_ytd", "forecast_computed", "forecast", "has_forecast",
            "expected_result", "consumption"]
 C = {name: i for i, name in enumerate(COLUMNS, start=1)}
 NAMES = {"sector": "MC_Sector", "category": "MC_Category", "kind": "MC_Kind", "month": "MC_Month",
          "month_end": "MC_MonthEnd", "cum_weight": "MC_CumWeight", "rest_weight": "MC_RestWeight", "corrected": "MC_Corrected",
          "actual_month": "MC_ActualMonth", "actual_ytd": "MC_ActualYtd", "budget_ytd": "MC_BudgetYtd",
-         "budget_month": "MC_BudgetMonth", "variance_ytd": "MC_Variance", "forecast": "MC_Forecast",
+         "budget_month": "MC_BudgetMonth", "variance_ytd": "MC_Variance", "forecast_computed": "MC_ForecastComputed",
+         "forecast": "MC_Forecast",
          "has_forecast": "MC_HasForecast", "expected_result": "MC_Expected", "consumption": "MC_Consumption"}
 HEADERS = {"sector": "Sektor", "category": "Kategori", "kind": "Art", "month": "Måned", "month_end": "Månedens slut",
            "cum_weight": "Andel til dato", "rest_weight": "Andel resten af året", "corrected": "Korrigeret budget",
            "actual_month": "Regnskab måned", "actual_ytd": "Regnskab til dato", "budget_ytd": "Budget til dato",
-           "budget_month": "Budget måned", "variance_ytd": "Afvigelse til dato", "forecast": "Forventet regnskab",
+           "budget_month": "Budget måned", "variance_ytd": "Afvigelse til dato", "forecast_computed": "Beregnet prognose",
+           "forecast": "Forventet regnskab",
            "has_forecast": "Prognose findes", "expected_result": "Forventet resultat", "consumption": "Forbrug %"}
 STYLES = {"month": "date_month", "month_end": "date", "cum_weight": "weight", "rest_weight": "weight",
           "has_forecast": "integer", "consumption": "percent"}
@@ -46,7 +48,8 @@ def layout(result: Result) -> SheetLayout:
     model = result.inputs.model
     sheet = SheetLayout(MONTHLY_CALC, "calc")
     sheet.put(1, 1, f"Månedsberegning {model.fiscal_year} — én række pr. sektor, kategori, art og måned", "title")
-    sheet.put(2, 1, "Beregningsark: formler over inputtabellerne (Budget, Changes, Actuals, Phasing). "
+    sheet.put(2, 1, "Beregningsark: formler over inputtabellerne (Budget, Changes, Actuals, Phasing) og controllerens "
+                    "prognoser (arket Line forecast, i opgørelsesmåneden). "
                     "Netto-rækkerne står efter art-rækkerne. Ændringer og regnskab tæller til og med månedens udgang, "
                     "dog aldrig efter opgørelsesmåneden.", "note")
     for name, c in C.items():
@@ -78,7 +81,7 @@ def _row(sheet: SheetLayout, r: int, row, fiscal_year: int, own: dict[str, str])
     month_end = ref(r, C["month_end"], "c")
     expect = {name: getattr(row, name) for name in ("cum_weight", "rest_weight", "corrected", "actual_month",
                                                    "actual_ytd", "budget_ytd", "budget_month", "variance_ytd",
-                                                   "forecast", "expected_result", "consumption")}
+                                                   "forecast_computed", "forecast", "expected_result", "consumption")}
     sheet.formula(r, C["month_end"], f.month_end(month), last_day(dt.date(fiscal_year, int(row.m), 1)), "date")
     pair = [("Phasing[sector]", f.text(sector)), ("Phasing[category]", f.text(category))]
     sheet.formula(r, C["cum_weight"], f.phased_share(pair, month), float(expect["cum_weight"]), "weight")
@@ -103,7 +106,11 @@ def _row(sheet: SheetLayout, r: int, row, fiscal_year: int, own: dict[str, str])
     sheet.formula(r, C["budget_month"], f.minus(x["budget_ytd"], f.previous_month_value(own["budget_ytd"], own_keys, own["month"], month)),
                   float(expect["budget_month"]))
     sheet.formula(r, C["variance_ytd"], f.variance(x["actual_ytd"], x["budget_ytd"]), float(expect["variance_ytd"]))
-    sheet.formula(r, C["forecast"], f.forecast(x["actual_ytd"], x["corrected"], x["cum_weight"], x["rest_weight"]),
+    sheet.formula(r, C["forecast_computed"], f.forecast(x["actual_ytd"], x["corrected"], x["cum_weight"], x["rest_weight"]),
+                  figure(expect["forecast_computed"]))
+    lines = [("LF_Sector", f.text(sector)), ("LF_Category", f.text(category))]
+    lines += [] if row.kind == "net" else [("LF_Kind", f.text(kind))]
+    sheet.formula(r, C["forecast"], f.with_adjustment(x["forecast_computed"], month_end, f.sumifs("LF_Adjustment", lines)),
                   figure(expect["forecast"]))
     sheet.formula(r, C["has_forecast"], f.filled(x["forecast"]), 0 if is_blank(expect["forecast"]) else 1, "integer")
     sheet.formula(r, C["expected_result"], f.expected_result(x["forecast"], x["corrected"]), figure(expect["expected_result"]))

@@ -1,6 +1,7 @@
 """The "Status" sheet (budgetopfølgning for the reporting month): per sector and category the
 corrected budget, the phased budget and actuals to date, the variance to date, the consumption
-(forbrugsprocent), the forecast (forventet regnskab) and the expected result, with a traffic
+(forbrugsprocent), the computed forecast, the forecast that counts (forventet regnskab: the
+controller's where a line has one) and which one it is, and the expected result, with a traffic
 light; each sector's total, "I alt Drift", "I alt Anlæg" and "I alt"; and a chart of the
 variance and expected result per sector.
 
@@ -19,25 +20,32 @@ from budgetcontrol.sheets.names import STATUS
 
 HEADER_ROW, CODE_ROW, FIRST = 6, 7, 8
 LABEL, SECTOR, CATEGORY = 1, 2, 3
-CORRECTED, BUDGET, ACTUAL, VARIANCE, CONSUMPTION, FORECAST, EXPECTED, LIGHT, GROUP, HAS_FORECAST = range(4, 14)
+(CORRECTED, BUDGET, ACTUAL, VARIANCE, CONSUMPTION, COMPUTED, FORECAST, SOURCE, EXPECTED, LIGHT, GROUP, HAS_FORECAST,
+ CONTROLLER_LINES) = range(4, 17)
 SUMMED = {CORRECTED: ("corrected", "MC_Corrected"), BUDGET: ("budget_ytd", "MC_BudgetYtd"),
           ACTUAL: ("actual_ytd", "MC_ActualYtd")}
 HEADERS = {LABEL: "Sektor / kategori", SECTOR: "Sektor", CATEGORY: "Kategori", CORRECTED: "Korrigeret budget",
            BUDGET: "Periodiseret budget til dato", ACTUAL: "Regnskab til dato", VARIANCE: "Afvigelse til dato",
-           CONSUMPTION: "Forbrug %", FORECAST: "Forventet regnskab", EXPECTED: "Forventet resultat",
-           LIGHT: "Trafiklys", GROUP: "Gruppe", HAS_FORECAST: "Prognose findes"}
+           CONSUMPTION: "Forbrug %", COMPUTED: "Beregnet prognose", FORECAST: "Forventet regnskab",
+           SOURCE: "Prognose fra", EXPECTED: "Forventet resultat", LIGHT: "Trafiklys", GROUP: "Gruppe",
+           HAS_FORECAST: "Prognose findes", CONTROLLER_LINES: "Linjer med controllerprognose"}
 
 
 
-def _derived(sheet: SheetLayout, r: int, figures: dict, labels: dict[str, str], style: str) -> None:
+def _derived(sheet: SheetLayout, r: int, figures: dict, labels: dict[str, str], style: str, sources: dict[str, str]) -> None:
     """The columns computed from the row's own figures (one pattern per column for every row);
     ``style`` is the row's amount style (amount, total_amount, group_total_amount)."""
-    x = {c: ref(r, c) for c in range(CORRECTED, HAS_FORECAST + 1)}
+    x = {c: ref(r, c) for c in range(CORRECTED, CONTROLLER_LINES + 1)}
     sheet.formula(r, VARIANCE, f.variance(x[ACTUAL], x[BUDGET]), float(figures["variance_ytd"]), style)
     sheet.formula(r, CONSUMPTION, f.ratio(x[ACTUAL], x[CORRECTED]), figure(figures["consumption"]), "percent")
     sheet.formula(r, EXPECTED, f.expected_result(x[FORECAST], x[CORRECTED]), figure(figures["expected_result"]), style)
     sheet.formula(r, LIGHT, f.light(x[VARIANCE], x[BUDGET], labels), labels[figures["light"]], "light")
     sheet.formula(r, HAS_FORECAST, f.filled(x[FORECAST]), 0 if is_blank(figures["forecast"]) else 1, "code")
+    sheet.formula(r, SOURCE, f.source(x[CONTROLLER_LINES], sources), sources[figures["source"]], "text")
+    sheet.cells[(r, CONTROLLER_LINES)].expect = float(figures["controller_lines"])
+    sheet.cells[(r, CONTROLLER_LINES)].style = "code"
+    sheet.cells[(r, COMPUTED)].expect = figure(figures["forecast_computed"])
+    sheet.cells[(r, COMPUTED)].style = style
     for c, (name, _) in SUMMED.items():
         sheet.cells[(r, c)].expect = float(figures[name])
         sheet.cells[(r, c)].style = style
@@ -49,6 +57,7 @@ def layout(result: Result) -> tuple[SheetLayout, str]:
     """The sheet, and the reference of the grand total's actuals to date (for the Checks sheet)."""
     model = result.inputs.model
     labels = {k: model.label("light", k) for k in ("green", "amber", "red")}
+    sources = {k: model.label("forecast_source", k) for k in ("computed", "controller")}
     sheet = SheetLayout(STATUS, "output")
     _headings(sheet, result)
     status = result.status
@@ -76,15 +85,20 @@ def layout(result: Result) -> tuple[SheetLayout, str]:
             for c, (_, name) in SUMMED.items():
                 sheet.formula(r, c, f.sumifs(name, crit + [("MC_Kind", f.text(ref(CODE_ROW, c, "r")))]), None)
             kind = [("MC_Kind", f.text(ref(CODE_ROW, FORECAST, "r")))]
-            sheet.formula(r, FORECAST, f'IF({f.sumifs("MC_HasForecast", crit + kind)}=0,"",{f.sumifs("MC_Forecast", crit + kind)})', None)
-            _derived(sheet, r, row, labels, "amount")
+            has = f.sumifs("MC_HasForecast", crit + kind)
+            sheet.formula(r, FORECAST, f'IF({has}=0,"",{f.sumifs("MC_Forecast", crit + kind)})', None)
+            sheet.formula(r, COMPUTED, f'IF({has}=0,"",{f.sumifs("MC_ForecastComputed", crit + kind)})', None)
+            sheet.formula(r, CONTROLLER_LINES, f.sumifs("LF_HasController", [("LF_Sector", crit[0][1]), ("LF_Category", crit[1][1])]), None)
+            _derived(sheet, r, row, labels, "amount", sources)
             r += 1
         sheet.put(r, LABEL, f"{model.label('total')} {sector.name}", "total_label")
         sheet.put(r, SECTOR, sector.code, "code_text")
         for c in SUMMED:
             sheet.formula(r, c, f.sum_range(ref(first, c), ref(r - 1, c)), None)
-        sheet.formula(r, FORECAST, f.sum_or_blank(f"{ref(first, FORECAST)}:{ref(r - 1, FORECAST)}"), None)
-        _derived(sheet, r, totals.loc[sector.code].to_dict(), labels, "total_amount")
+        for c in (FORECAST, COMPUTED):
+            sheet.formula(r, c, f.sum_or_blank(f"{ref(first, c)}:{ref(r - 1, c)}"), None)
+        sheet.formula(r, CONTROLLER_LINES, f.sum_range(ref(first, CONTROLLER_LINES), ref(r - 1, CONTROLLER_LINES)), None)
+        _derived(sheet, r, totals.loc[sector.code].to_dict(), labels, "total_amount", sources)
         sector_rows[sector.code] = r
         r += 2
     detail_last = r - 1
@@ -96,20 +110,22 @@ def layout(result: Result) -> tuple[SheetLayout, str]:
         sheet.put(r, GROUP, group, "code")
         crit_col = f"{ref(FIRST, GROUP, 'cr')}:{ref(detail_last, GROUP, 'cr')}"
         key = f.text(ref(r, GROUP, "c"))
-        for c in SUMMED:
+        for c in list(SUMMED) + [CONTROLLER_LINES]:
             sheet.formula(r, c, f.sumifs(f"{ref(FIRST, c, 'r')}:{ref(detail_last, c, 'r')}", [(crit_col, key)]), None)
         has = f.sumifs(f"{ref(FIRST, HAS_FORECAST, 'r')}:{ref(detail_last, HAS_FORECAST, 'r')}", [(crit_col, key)])
-        total = f.sumifs(f"{ref(FIRST, FORECAST, 'r')}:{ref(detail_last, FORECAST, 'r')}", [(crit_col, key)])
-        sheet.formula(r, FORECAST, f'IF({has}=0,"",{total})', None)
-        _derived(sheet, r, groups.loc[group].to_dict(), labels, "group_total_amount")
+        for c in (FORECAST, COMPUTED):
+            total = f.sumifs(f"{ref(FIRST, c, 'r')}:{ref(detail_last, c, 'r')}", [(crit_col, key)])
+            sheet.formula(r, c, f'IF({has}=0,"",{total})', None)
+        _derived(sheet, r, groups.loc[group].to_dict(), labels, "group_total_amount", sources)
         group_rows.append(r)
         r += 1
     r += 1
     sheet.put(r, LABEL, model.label("grand_total"), "group_total_label")
-    for c in SUMMED:
+    for c in list(SUMMED) + [CONTROLLER_LINES]:
         sheet.formula(r, c, f.plus([ref(g, c) for g in group_rows]), None)
-    sheet.formula(r, FORECAST, f.sum_or_blank(",".join(ref(g, FORECAST) for g in group_rows)), None)
-    _derived(sheet, r, grand.to_dict(), labels, "group_total_amount")
+    for c in (FORECAST, COMPUTED):
+        sheet.formula(r, c, f.sum_or_blank(",".join(ref(g, c) for g in group_rows)), None)
+    _derived(sheet, r, grand.to_dict(), labels, "group_total_amount", sources)
     last = r
     lights = f"{col(VARIANCE)}{FIRST}:{col(VARIANCE)}{last} {col(LIGHT)}{FIRST}:{col(LIGHT)}{last}"
     for key in ("red", "amber", "green"):
@@ -163,5 +179,5 @@ def _headings(sheet: SheetLayout, result: Result) -> None:
     sheet.formula(4, 6, f"={f.RED}", model.lights.red, "percent")
     for c, label in HEADERS.items():
         sheet.put(HEADER_ROW, c, label, "header_wrap")
-    for c in list(SUMMED) + [FORECAST]:
+    for c in list(SUMMED) + [FORECAST, COMPUTED]:
         sheet.put(CODE_ROW, c, "net", "code")

@@ -1,0 +1,98 @@
+"""The "Line forecast" sheet (beregning): one row per line (sector, category, activity, kind) with
+the forecast of the reporting month as native formulas — the corrected budget and actuals to the
+month's end, the phased shares, part 2's computed forecast, the controller's forecast from the
+Forecast Table, the one that counts and its adjustment — and each year's base for the Outer years
+sheet (the OuterBudget Table's adopted budget, else the forecast carried forward).
+
+Twin of ``engine/forecast.py``. Monthly calc adds the adjustments (LF_Adjustment) to the reporting
+month's forecast; Status, History and Outer years read the sheet by name (LF_*).
+"""
+
+from __future__ import annotations
+
+from budgetcontrol.contract.tables import FORECAST, OUTER_BUDGET
+from budgetcontrol.engine import Result
+from budgetcontrol.engine.forecast import base_column, years
+from budgetcontrol.sheets import formulas as f
+from budgetcontrol.sheets.layout import SheetLayout, col, figure, ref
+from budgetcontrol.sheets.names import LINE_FORECAST
+
+YEAR_ROW, HEADER_ROW, FIRST = 4, 5, 6
+COLUMNS = ["sector", "category", "activity", "kind", "corrected", "actual_ytd", "cum_weight", "rest_weight", "computed",
+           "has_controller", "controller", "forecast", "adjustment"]
+C = {name: i for i, name in enumerate(COLUMNS, start=1)}
+FIRST_BASE = len(COLUMNS) + 1
+HEADERS = {"sector": "Sektor", "category": "Kategori", "activity": "Aktivitet", "kind": "Art",
+           "corrected": "Korrigeret budget (måned)", "actual_ytd": "Regnskab til dato", "cum_weight": "Andel til dato",
+           "rest_weight": "Andel resten af året", "computed": "Beregnet prognose", "has_controller": "Controllerprognose findes",
+           "controller": "Controllerens prognose", "forecast": "Prognose der tæller", "adjustment": "Justering"}
+NAMES = {"sector": "LF_Sector", "category": "LF_Category", "kind": "LF_Kind", "has_controller": "LF_HasController",
+         "forecast": "LF_Forecast", "adjustment": "LF_Adjustment"}
+STYLES = {"cum_weight": "weight", "rest_weight": "weight", "has_controller": "integer"}
+
+
+def year_cell(k: int) -> str:
+    """The cell holding the k-th year (0 = the fiscal year) of the base columns, for other sheets."""
+    return f"'{LINE_FORECAST}'!${col(FIRST_BASE + k)}${YEAR_ROW}"
+
+
+def layout(result: Result) -> SheetLayout:
+    model = result.inputs.model
+    sheet = SheetLayout(LINE_FORECAST, "calc")
+    sheet.put(1, 1, f"Prognose pr. linje {model.fiscal_year} og grundlag for overslagsårene", "title")
+    sheet.put(2, 1, "Beregningsark: én række pr. linje. Prognosen der tæller er controllerens (tabellen Forecast) hvor "
+                    "linjen har en, ellers den beregnede; grundlaget for et overslagsår er det vedtagne budget "
+                    "(tabellen OuterBudget) hvor linjen har et, ellers prognosen fremskrevet.", "note")
+    for name, c in C.items():
+        sheet.put(HEADER_ROW, c, HEADERS[name], "header_wrap")
+    all_years = years(result.inputs)
+    for k, year in enumerate(all_years):
+        c = FIRST_BASE + k
+        text = f"={f.FISCAL_YEAR}" if k == 0 else f"{ref(YEAR_ROW, c - 1)}+1"
+        sheet.formula(YEAR_ROW, c, text, year, "integer")
+        sheet.put(HEADER_ROW, c, "Grundlag regnskabsår" if k == 0 else "Grundlag overslagsår", "header_wrap")
+    frame = result.line_forecasts
+    last = FIRST + len(frame) - 1
+    for i, row in enumerate(frame.to_dict("records")):
+        _row(sheet, FIRST + i, row, all_years)
+    for name, defined in NAMES.items():
+        c = C[name]
+        sheet.names[defined] = f"'{LINE_FORECAST}'!${col(c)}${FIRST}:${col(c)}${last}"
+    end = FIRST_BASE + len(all_years) - 1
+    sheet.names["LF_Bases"] = f"'{LINE_FORECAST}'!${col(FIRST_BASE)}${FIRST}:${col(end)}${last}"
+    sheet.names["LF_Years"] = f"'{LINE_FORECAST}'!${col(FIRST_BASE)}${YEAR_ROW}:${col(end)}${YEAR_ROW}"
+    sheet.freeze = f"E{FIRST}"
+    sheet.widths.update({c: 12 for c in range(1, end + 1)})
+    sheet.heights[HEADER_ROW] = 45
+    return sheet
+
+
+def _row(sheet: SheetLayout, r: int, row: dict, all_years: list[int]) -> None:
+    x = {name: ref(r, c) for name, c in C.items()}
+    keys = [ref(r, C[n], "c") for n in ("sector", "category", "activity", "kind")]
+    for name in ("sector", "category", "activity", "kind"):
+        sheet.put(r, C[name], row[name] or None, "code_text")
+    counted = [("Changes[status]", f.APPROVED), ("Changes[date]", f.up_to(f.AS_OF_MONTH_END))]
+    sheet.formula(r, C["corrected"], f"{f.sumifs('Budget[amount]', f.line_criteria('Budget', *keys))}+"
+                                     f"{f.sumifs('Changes[amount]', f.line_criteria('Changes', *keys) + counted)}",
+                  float(row["corrected"]))
+    sheet.formula(r, C["actual_ytd"], f.sumifs("Actuals[amount]", f.line_criteria("Actuals", *keys) + f.actual_to_date()),
+                  float(row["actual_ytd"]))
+    pair = [("Phasing[sector]", f.text(keys[0])), ("Phasing[category]", f.text(keys[1]))]
+    sheet.formula(r, C["cum_weight"], f.phased_share(pair, f.AS_OF_MONTH_END), float(row["cum_weight"]), "weight")
+    sheet.formula(r, C["rest_weight"], f.phased_share(pair, f.AS_OF_MONTH_END, after=True), float(row["rest_weight"]), "weight")
+    sheet.formula(r, C["computed"], f.forecast(x["actual_ytd"], x["corrected"], x["cum_weight"], x["rest_weight"]),
+                  figure(row["computed"]))
+    mine = f.line_criteria(FORECAST.table, *keys)
+    sheet.formula(r, C["has_controller"], f.countifs(mine), int(row["has_controller"]), "integer")
+    has = x["has_controller"]
+    sheet.formula(r, C["controller"], f'IF({has}=0,"",{f.sumifs(f.column(FORECAST.table, "amount"), mine)})',
+                  figure(row["controller"]))
+    sheet.formula(r, C["forecast"], f"IF({has}=0,{x['computed']},{x['controller']})", figure(row["forecast"]))
+    sheet.formula(r, C["adjustment"], f'IF(OR({has}=0,{x["computed"]}=""),0,{x["forecast"]}-{x["computed"]})',
+                  float(row["adjustment"]))
+    for k, year in enumerate(all_years):
+        c = FIRST_BASE + k
+        adopted = f.line_criteria(OUTER_BUDGET.table, *keys) + [(f.column(OUTER_BUDGET.table, "year"), ref(YEAR_ROW, c, "r"))]
+        sheet.formula(r, c, f'IF({f.countifs(adopted)}=0,{x["forecast"]},{f.sumifs(f.column(OUTER_BUDGET.table, "amount"), adopted)})',
+                      figure(row[base_column(year)]))
