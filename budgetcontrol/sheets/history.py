@@ -57,12 +57,12 @@ def layout(result: Result) -> SheetLayout:
                                   width=16, height=CHART_HEIGHT))
         r = max(r + 3, first + CHART_ROWS)  # the next block below the chart
     result_cols = f"{ref(HEADER_ROW + 2, RESULT_ORIGINAL)}:{ref(max(r, HEADER_ROW + 2), RESULT_CORRECTED)}"
-    sheet.conditionals.append(Conditional(result_cols, f.overspend(ref(HEADER_ROW + 2, RESULT_ORIGINAL, "r")), "overspend"))
+    sheet.conditionals.append(Conditional(result_cols, f.overspend(ref(HEADER_ROW + 2, RESULT_ORIGINAL)), "overspend"))
     sheet.freeze = f"B{HEADER_ROW + 1}"
     sheet.widths.update({YEAR: 9, NOTE: 34, EXPECTED: 11, SECTOR: 9, CATEGORY: 11})
     sheet.widths.update({c: 14 for c in FIGURES})
     sheet.widths.update({RESULT_ORIGINAL: 14, RESULT_CORRECTED: 14})
-    sheet.heights[HEADER_ROW] = 32
+    sheet.heights[HEADER_ROW] = 45
     return sheet
 
 

@@ -21,7 +21,7 @@ from budgetcontrol.sheets.line_forecast import year_cell
 from budgetcontrol.sheets.names import OUTER_YEARS
 
 HEADER_ROW, YEAR_ROW, FIRST = 6, 7, 9
-LABEL, SECTOR, CATEGORY, CATALOGUE, MEASURE, CORRECTED, FIRST_YEAR = range(1, 8)
+LABEL, SECTOR, CATEGORY, CORRECTED, FIRST_YEAR = range(1, 6)  # the catalogue and measure codes stand right of the years
 
 
 def _saving(name: str) -> str:
@@ -37,6 +37,8 @@ class _Sheet:
         self.years = years(result.inputs)
         self.figures = result.outer_years.set_index(["sector", "category", "year"]).sort_index()
         self.sheet = SheetLayout(OUTER_YEARS, "output")
+        self.catalogue = FIRST_YEAR + len(self.years) + 1
+        self.measure = self.catalogue + 1
 
     def columns(self):
         return [(FIRST_YEAR + k, year) for k, year in enumerate(self.years)]
@@ -94,6 +96,7 @@ def layout(result: Result) -> SheetLayout:
     sheet.put(4, 1, "Grundlag: regnskabsårets prognose (controllerens hvor en linje har en); i et overslagsår det vedtagne "
                     "budget (tabellen OuterBudget) hvor en linje har et, ellers prognosen fremskrevet med dagens "
                     "forudsætninger. Estimeret budget = grundlag − besparelser.", "note")
+    CATALOGUE, MEASURE = w.catalogue, w.measure
     headers = {LABEL: "Sektor / kategori / tiltag", SECTOR: "Sektor", CATEGORY: "Kategori", CATALOGUE: "Katalog",
                MEASURE: "Tiltag", CORRECTED: "Korrigeret budget"}
     for c, label in headers.items():
@@ -151,7 +154,7 @@ def layout(result: Result) -> SheetLayout:
     w.saving_row(r, "Besparelser i alt", [], w.figures.loc[("", "")]["savings"], "total_amount")
     w.result_rows(r + 1, base, r, ("", ""), "group_total_amount")
     sheet.freeze = f"B{YEAR_ROW + 1}"
-    sheet.widths.update({LABEL: 40, SECTOR: 8, CATEGORY: 11, CATALOGUE: 12, MEASURE: 12, CORRECTED: 15})
+    sheet.widths.update({LABEL: 40, SECTOR: 8, CATEGORY: 11, CATALOGUE: 30, MEASURE: 30, CORRECTED: 15})
     sheet.widths.update({c: 15 for c, _ in w.columns()})
     sheet.heights[HEADER_ROW] = 32
     return sheet
