@@ -220,3 +220,53 @@ def test_a_file_that_is_not_a_workbook_is_refused(tmp_path):
     fake = tmp_path / "book.xlsx"
     fake.write_text("not a zip", encoding="utf-8")
     assert "not an .xlsx workbook" in _error_line(runner.invoke(app, ["export", str(fake)]))
+
+
+# Part 4: the years around the budget year (examples/aalborg-2019-bu).
+YEARS_CASES = [
+    ("saving for a year outside the outer years", edit("savings.csv", "anbringelser,2022,7500", "anbringelser,2023,7500"),
+     ["savings.csv", "row 4", "column 'year'", "a saving for 2023, which is not an outer year (outer years: 2020–2022"]),
+    ("saving for the fiscal year", edit("savings.csv", "administration,2020,400", "administration,2019,400"),
+     ["savings.csv", "row 5", "column 'year'", "not an outer year"]),
+    ("forecast for an unknown line", edit("forecast.csv", "BU,service,anbringelser,expense", "BU,service,anbringelse,expense"),
+     ["forecast.csv", "row 2", "column 'activity'", "line BU/service/anbringelse/expense", "neither the budget"]),
+    ("two forecasts for one line", add_line("forecast.csv", "BU,service,anbringelser,expense,350000,igen"),
+     ["forecast.csv", "row 3", "column 'amount'", "has two forecasts"]),
+    ("duplicated history year", edit("history.csv", "2016,BU,", "2015,BU,"),
+     ["history.csv", "row 3", "column 'year'", "year 2015 of BU/(sector total) appears twice"]),
+    ("history for the fiscal year", edit("history.csv", "2018,BU,", "2019,BU,"),
+     ["history.csv", "row 5", "column 'year'", "2019 is the fiscal year"]),
+    ("text year", edit("savings.csv", "anbringelser,2020,2500", "anbringelser,tyve,2500"),
+     ["savings.csv", "row 2", "column 'year'", "year 'tyve' is not a year"]),
+    ("adopted budget twice for a line", add_line("outer_budget.csv", "2020,BU,service,anbringelser,expense,1"),
+     ["outer_budget.csv", "row 5", "column 'amount'", "two budgets for 2020"]),
+    ("saving without a measure", edit("savings.csv", "Digital sagsbehandling,Øvrige", ",Øvrige"),
+     ["savings.csv", "row 10", "column 'measure'", "measure is empty"]),
+    ("unknown category in history", edit("history.csv", "2015,BU,,", "2015,BU,skole,"),
+     ["history.csv", "row 2", "column 'category'", "unknown category 'skole'"]),
+    ("no outer years", edit("model.yaml", "outer_years: 3", "outer_years: 0"),
+     ["model.yaml", "row 16", "column 'outer_years'", "greater than or equal to 1"]),
+]
+
+
+@pytest.mark.parametrize("case,mutate,expected", YEARS_CASES, ids=[c[0] for c in YEARS_CASES])
+def test_bad_part_4_input_is_refused_with_one_clear_line_and_nothing_written(case, mutate, expected, tmp_path):
+    from test_years import AALBORG_2019
+
+    assert_refused(AALBORG_2019, mutate, expected, tmp_path)
+
+
+def test_a_forecast_typed_in_the_workbook_for_an_unknown_line_is_refused_by_the_refresh(example, tmp_path):
+    book = _built(example, tmp_path)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Forecast"]
+    for c, value in enumerate(["BU", "service", "9.99", "expense", 1000.0, "ny"], start=1):
+        ws.cell(4, c).value = value
+    wb.save(book)
+    before = book.read_bytes()
+    export_file = tmp_path / "june.csv"
+    export_file.write_text("month,sector,category,activity,kind,amount\n2014-06,BU,service,,expense,1\n", encoding="utf-8")
+    line = _error_line(runner.invoke(app, ["refresh", str(book), "--actuals", str(export_file)]))
+    for piece in ("sheet 'Forecast'", "cell C4", "column 'activity'", "line BU/service/9.99/expense"):
+        assert piece in line, (piece, line)
+    assert book.read_bytes() == before

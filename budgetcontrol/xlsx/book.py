@@ -89,9 +89,13 @@ class FileBook:
 
     def replace_generated(self, layouts: list[SheetLayout]) -> None:
         """Replace every generated sheet (outputs, calculations, checks) where it stands; add missing ones
-        in the standard order; leave input sheets and the controller's own sheets alone."""
+        in the standard order; leave input sheets and the controller's own sheets alone, but add an input
+        sheet a workbook built by an earlier version lacks (e.g. Forecast), so every formula finds its Table."""
+        tables = {name for ws in self.wb.worksheets for name in ws.tables}
+        missing = [layout for layout in layouts if layout.role == "input" and layout.tables
+                   and layout.tables[0].name not in tables and layout.name not in self.wb.sheetnames]
         generated = [layout for layout in layouts if layout.role != "input"]
-        for layout in generated:
+        for layout in generated + missing:
             if layout.name in self.wb.sheetnames:
                 index = self.wb.sheetnames.index(layout.name)
                 self.wb.remove(self.wb[layout.name])

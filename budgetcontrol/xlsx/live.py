@@ -22,7 +22,7 @@ from budgetcontrol import contract
 from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.ranges import rows_of
 from budgetcontrol.contract.settings_sheet import KEY, SHEET as SETTINGS, VALUE
-from budgetcontrol.contract.tables import Inputs
+from budgetcontrol.contract.tables import YEARS, Inputs
 from budgetcontrol.sheets.layout import SheetLayout
 from budgetcontrol.xlsx.styles import style
 
@@ -43,6 +43,11 @@ class LiveBook:
                 self.book.api.SaveCopyAs(str(copy))
                 inputs = contract.load(copy)
             self._inputs = dataclasses.replace(inputs, source=self.book.name)
+            tables = {t.name for sheet in self.book.sheets for t in sheet.tables}
+            missing = [spec.table for spec in YEARS if spec.table not in tables]
+            if missing:  # adding sheets with Tables through Excel is left to the file refresh
+                raise InputError(self.book.name, f"the workbook has no Table {missing[0]} (built by an earlier version); "
+                                                 f"rebuild it once: budgetcontrol build OLD.xlsm -o NEW.xlsm")
         return self._inputs
 
     def _table(self, name: str):

@@ -1,0 +1,138 @@
+"""Part 4 verified for real: LibreOffice recalculates History, Outer years, Savings and Line forecast,
+and every formula cell equals the engine; the History sheet shows Aalborg's published results and the
+Outer years and Savings sheets show the figures of `export --table outer_years`."""
+
+from __future__ import annotations
+
+import shutil
+
+import openpyxl
+import pytest
+from python_calamine import CalamineWorkbook
+from typer.testing import CliRunner
+
+from budgetcontrol.cli import app
+from budgetcontrol.contract import load
+from budgetcontrol.engine import compute
+from budgetcontrol.recalc import recalculate
+from budgetcontrol.sheets import history, layouts, outer_years, savings, status
+from budgetcontrol.verify import compare
+from helpers import years_municipality
+from test_years import AALBORG_2019, PUBLISHED_RESULTS, export
+
+pytestmark = pytest.mark.libreoffice
+runner = CliRunner()
+
+
+def build(source, target) -> None:
+    result = runner.invoke(app, ["build", str(source), "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
+
+
+def recalculated(book, tmp_path):
+    """The workbook recalculated by LibreOffice, after holding every formula cell against the engine."""
+    out = recalculate(book, tmp_path / "lo")
+    mismatches, compared = compare(layouts(compute(load(book))), out)
+    assert compared > 1000
+    assert mismatches == [], mismatches[:10]
+    return CalamineWorkbook.from_path(str(out))
+
+
+def rows_of(wb, sheet: str) -> list[list]:
+    return wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+
+
+def test_history_sheet_recalculated_shows_aalborgs_published_results(tmp_path):
+    book = tmp_path / "aalborg-2019.xlsx"
+    build(AALBORG_2019, book)
+    grid = rows_of(recalculated(book, tmp_path), "History")
+    shown = {}
+    for row in grid[history.HEADER_ROW:]:
+        if str(row[history.YEAR - 1]).isdigit() and row[history.EXPECTED - 1] == 0:
+            shown[int(row[history.YEAR - 1])] = (row[history.RESULT_ORIGINAL - 1], row[history.RESULT_CORRECTED - 1])
+    assert shown == PUBLISHED_RESULTS
+    notes = [row[history.NOTE - 1] for row in grid if str(row[0]) == "2017"]
+    assert notes == ["korrigeret budget inkl. merforbrug 16"]  # the note follows the HistoryData Table
+
+
+@pytest.mark.parametrize("sign", ["actual_minus_budget", "budget_minus_actual"])
+def test_outer_years_and_savings_sheets_recalculated_equal_the_export(sign, tmp_path):
+    folder = years_municipality(tmp_path / "y", sign)
+    book = tmp_path / "years.xlsx"
+    build(folder, book)
+    wb = recalculated(book, tmp_path)
+    expected = export(folder, "outer_years").set_index(["sector", "category", "year"])
+    grid = rows_of(wb, "Outer years")
+    years = [int(v) for v in grid[outer_years.YEAR_ROW - 1][outer_years.FIRST_YEAR - 1:outer_years.FIRST_YEAR + 3]]
+    assert years == [2025, 2026, 2027, 2028]
+    sector, seen = None, 0
+    for row in grid[outer_years.FIRST - 1:]:
+        label = str(row[0])
+        if label in ("Sektor A", "Sektor B", "I alt"):
+            sector = {"Sektor A": "A", "Sektor B": "B", "I alt": ""}[label]
+        for figure, name in (("Estimeret budget", "estimated"), ("Difference til korrigeret budget", "difference")):
+            if label == figure:
+                got = row[outer_years.FIRST_YEAR - 1:outer_years.FIRST_YEAR + 3]
+                assert got == [expected.at[(sector, "", y), name] for y in years], (sector, name)
+                seen += 1
+    assert seen == 6  # two sectors and the total, each with estimated and difference
+    grid = rows_of(wb, "Savings")
+    total = next(row for row in grid if row[0] == "Besparelser i alt")
+    assert total[savings.FIRST_YEAR - 1:savings.FIRST_YEAR + 3] == [50, 130, 100, 280]
+    by_measure = {row[savings.MEASURE - 1]: row[savings.FIRST_YEAR - 1:savings.FIRST_YEAR + 3]
+                  for row in grid if row[savings.SECTOR - 1] in ("A", "B")}
+    assert by_measure == {"M1 Færre vikarer": [50, 100, 100, 250], "M2 Fælles indkøb": [0, 30, 0, 30]}
+
+
+def test_status_recalculated_shows_both_forecasts_and_which_one_counts(tmp_path):
+    folder = years_municipality(tmp_path / "y")
+    book = tmp_path / "years.xlsx"
+    build(folder, book)
+    grid = rows_of(recalculated(book, tmp_path), "Status")
+    rows = {(r[status.SECTOR - 1], r[status.CATEGORY - 1]): r for r in grid if r[status.CATEGORY - 1] in ("svc", "grd")}
+    a = rows[("A", "svc")]
+    assert (a[status.COMPUTED - 1], a[status.FORECAST - 1], a[status.SOURCE - 1]) == (1620, 1780, "Controller")
+    b = rows[("B", "svc")]
+    assert (b[status.COMPUTED - 1], b[status.FORECAST - 1], b[status.SOURCE - 1]) == (1860, 1860, "Beregnet")
+
+
+def test_a_forecast_typed_into_the_forecast_table_counts_without_a_rebuild(tmp_path):
+    """The controller types a forecast for B/svc/b1 in Excel; after recalculation Status, the outer years
+    and the monthly rows follow, and equal the engine's reading of the edited workbook."""
+    folder = years_municipality(tmp_path / "y")
+    book = tmp_path / "years.xlsx"
+    build(folder, book)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Forecast"]
+    table = ws.tables["Forecast"]
+    last = int(table.ref.split(":")[1][1:])
+    for c, value in enumerate(["B", "svc", "b1", "expense", 1900, "typed in Excel"], start=1):
+        ws.cell(last + 1, c).value = value
+    table.ref = f"A{table.ref.split(':')[0][1:]}:F{last + 1}"
+    table.autoFilter.ref = table.ref
+    wb.save(book)
+    res = compute(load(book))
+    assert res.status.set_index(["sector", "category"]).loc[("B", "svc"), "forecast"] == pytest.approx(1900)
+    recalculated(book, tmp_path)  # every formula cell, laid out at build time, equals the engine on the new inputs
+
+
+def test_a_workbook_built_before_part_4_gets_the_new_sheets_on_refresh(tmp_path):
+    folder = years_municipality(tmp_path / "y")
+    book = tmp_path / "old.xlsx"
+    build(folder, book)
+    wb = openpyxl.load_workbook(book)
+    for name in ("Forecast", "History data", "Outer budget", "Savings data"):
+        del wb[name]
+    settings = wb["Settings"]
+    row = next(c.row for c in settings["A"] if c.value == "outer_years")
+    for cell in settings[row]:
+        cell.value = None  # the row an older Settings sheet does not have
+    wb.save(book)
+    assert load(book).forecast.empty  # an older workbook reads, with empty part-4 tables
+    export_file = tmp_path / "june.csv"
+    shutil.copy(folder / "actuals.csv", export_file)
+    result = runner.invoke(app, ["refresh", str(book), "--actuals", str(export_file), "--month", "2025-06"])
+    assert result.exit_code == 0, result.stderr
+    names = openpyxl.load_workbook(book).sheetnames
+    assert {"Forecast", "History data", "Outer budget", "Savings data", "Line forecast", "Outer years"} <= set(names)
+    recalculated(book, tmp_path)
