@@ -245,7 +245,7 @@ YEARS_CASES = [
     ("unknown category in history", edit("history.csv", "2015,BU,,", "2015,BU,skole,"),
      ["history.csv", "row 2", "column 'category'", "unknown category 'skole'"]),
     ("no outer years", edit("model.yaml", "outer_years: 3", "outer_years: 0"),
-     ["model.yaml", "row 16", "column 'outer_years'", "greater than or equal to 1"]),
+     ["model.yaml", "row 15", "column 'outer_years'", "greater than or equal to 1"]),
 ]
 
 
