@@ -136,7 +136,8 @@ def layout(result: Result) -> tuple[SheetLayout, str]:
     for c in range(CORRECTED, EXPECTED + 1):
         sheet.widths[c] = 14
     sheet.widths[SECTOR] = sheet.widths[CATEGORY] = 11
-    sheet.widths[LIGHT] = 10
+    sheet.widths[LIGHT] = sheet.widths[SOURCE] = 11
+    sheet.widths.update({GROUP: 9, HAS_FORECAST: 9, CONTROLLER_LINES: 11})
     sheet.heights[HEADER_ROW] = 32
     return sheet, f"'{STATUS}'!${col(ACTUAL)}${last}"
 
