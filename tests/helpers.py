@@ -132,3 +132,20 @@ def years_municipality(folder: Path, sign: str = "actual_minus_budget") -> Path:
                {"year": 2024, "sector": "A", "category": "", "original": 4200, "corrected": 4150, "actual": 4100,
                 "note": "inkl. merforbrug 23"}])
     return folder
+
+
+def append_table_row(book: Path, sheet: str, table: str, values: list) -> None:
+    """Type a row under an Excel Table of a built workbook and grow the Table over it, as Excel does."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter, range_boundaries
+
+    wb = openpyxl.load_workbook(book)
+    ws = wb[sheet]
+    found = ws.tables[table]
+    c1, r1, c2, r2 = range_boundaries(found.ref)
+    for c, value in enumerate(values, start=c1):
+        ws.cell(r2 + 1, c, value)
+    found.ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2 + 1}"
+    if found.autoFilter is not None:
+        found.autoFilter.ref = found.ref
+    wb.save(book)

@@ -17,7 +17,7 @@ from budgetcontrol.engine import compute
 from budgetcontrol.recalc import recalculate
 from budgetcontrol.sheets import layouts
 from budgetcontrol.verify import compare
-from helpers import EXAMPLE, read_rows
+from helpers import EXAMPLE, append_table_row, read_rows
 
 pytestmark = pytest.mark.libreoffice
 runner = CliRunner()
@@ -83,15 +83,8 @@ def test_a_change_typed_into_the_workbook_counts_without_python(soffice, tmp_pat
     """A controller adds an approved change row in Excel; the workbook's own formulas pick it up."""
     book = tmp_path / "aalborg.xlsx"
     build(EXAMPLE, book)
-    wb = openpyxl.load_workbook(book)
-    ws = wb["Changes"]
-    table = ws.tables["Changes"]
-    last = int(table.ref.split(":")[1][1:])
     values = ["C14-99", dt.date(2014, 12, 1), "approved", "supplementary", "BU", "service", None, "expense", 1000.0, "Ny", None]
-    for c, v in enumerate(values, start=1):
-        ws.cell(last + 1, c, v)
-    table.ref = f"A3:K{last + 1}"
-    wb.save(book)
+    append_table_row(book, "Changes", "Changes", values)
     recalculated = recalculate(book, tmp_path / "lo")
     row = summary_rows(recalculated)[("BU", "service")]
     assert row[7] == 1658580 + 1000  # corrected net

@@ -15,9 +15,9 @@ from budgetcontrol.cli import app
 from budgetcontrol.contract import load
 from budgetcontrol.engine import compute
 from budgetcontrol.recalc import recalculate
-from budgetcontrol.sheets import history, layouts, outer_years, savings, status
+from budgetcontrol.sheets import checks, history, layouts, outer_years, savings, status
 from budgetcontrol.verify import compare
-from helpers import years_municipality
+from helpers import append_table_row, years_municipality
 from test_years import AALBORG_2019, PUBLISHED_RESULTS, export
 
 pytestmark = pytest.mark.libreoffice
@@ -102,15 +102,7 @@ def test_a_forecast_typed_into_the_forecast_table_counts_without_a_rebuild(tmp_p
     folder = years_municipality(tmp_path / "y")
     book = tmp_path / "years.xlsx"
     build(folder, book)
-    wb = openpyxl.load_workbook(book)
-    ws = wb["Forecast"]
-    table = ws.tables["Forecast"]
-    last = int(table.ref.split(":")[1][1:])
-    for c, value in enumerate(["B", "svc", "b1", "expense", 1900, "typed in Excel"], start=1):
-        ws.cell(last + 1, c).value = value
-    table.ref = f"A{table.ref.split(':')[0][1:]}:F{last + 1}"
-    table.autoFilter.ref = table.ref
-    wb.save(book)
+    append_table_row(book, "Forecast", "Forecast", ["B", "svc", "b1", "expense", 1900, "typed in Excel"])
     res = compute(load(book))
     assert res.status.set_index(["sector", "category"]).loc[("B", "svc"), "forecast"] == pytest.approx(1900)
     recalculated(book, tmp_path)  # every formula cell, laid out at build time, equals the engine on the new inputs
@@ -136,3 +128,17 @@ def test_a_workbook_built_before_part_4_gets_the_new_sheets_on_refresh(tmp_path)
     names = openpyxl.load_workbook(book).sheetnames
     assert {"Forecast", "History data", "Outer budget", "Savings data", "Line forecast", "Outer years"} <= set(names)
     recalculated(book, tmp_path)
+
+
+def test_a_forecast_typed_in_excel_for_a_line_without_a_row_shows_as_a_break_on_checks(tmp_path):
+    """Without Python nothing refuses the row, so the Checks sheet must show it."""
+    folder = years_municipality(tmp_path / "y")
+    book = tmp_path / "years.xlsx"
+    build(folder, book)
+    res = compute(load(book))
+    append_table_row(book, "Forecast", "Forecast", ["B", "svc", "b9", "expense", 500, "ny linje"])
+    out = recalculate(book, tmp_path / "lo")
+    grid = rows_of(CalamineWorkbook.from_path(str(out)), "Checks")
+    row = grid[checks.FIRST - 1 + [c.key for c in res.checks].index("forecast_counted")]
+    assert (row[checks.LEFT - 1], row[checks.RIGHT - 1], row[checks.STATUS - 1]) == (700, 1200, "BRUD")
+    assert grid[1][1] == "BRUD"  # the overall status in B2

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
-import pytest
 from typer.testing import CliRunner
 
 from budgetcontrol import contract

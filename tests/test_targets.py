@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-import pytest
 
 from budgetcontrol.contract import load
 from budgetcontrol.engine import compute

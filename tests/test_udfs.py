@@ -8,7 +8,6 @@ import dataclasses
 import datetime as dt
 
 import openpyxl
-import pandas as pd
 import pytest
 import xlwings as xw
 

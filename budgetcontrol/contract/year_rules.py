@@ -63,7 +63,7 @@ def check(key: str, out: pd.DataFrame, model: Model, fail: Fail) -> None:
         if idx is not None:
             raise fail(idx, "amount", f"line {_line(out.loc[idx])} has two budgets for {out.at[idx, 'year']}")
     elif key == "savings":
-        _in_outer_years(out, model, fail, f"a saving")
+        _in_outer_years(out, model, fail, "a saving")
         idx = _first_duplicate(out, ["measure", "year", "sector", "category", "activity"])
         if idx is not None:
             raise fail(idx, "amount", f"measure '{out.at[idx, 'measure']}' has two amounts for {out.at[idx, 'year']} "

@@ -78,3 +78,10 @@ def monthly(inputs: Inputs, as_of: dt.date, months: pd.DataFrame, status: pd.Dat
     grand = status[(status["sector"] == "") & (status["group"] == "")].iloc[0]
     booked = float(actuals_to_date(inputs.actuals, as_of)["amount"].sum())
     return [Check("phasing_sums", deviation, 0.0, tol), Check("status_actual", float(grand["actual_ytd"]), booked, tol)]
+
+
+def forecasts(inputs: Inputs, line_forecasts: pd.DataFrame) -> list[Check]:
+    """Every row of the controller's forecasts counts on a line (a row typed in Excel for a line the
+    Line forecast sheet does not have would otherwise be ignored until the next refresh)."""
+    counted = float(line_forecasts["controller"].fillna(0.0).sum())
+    return [Check("forecast_counted", counted, float(inputs.forecast["amount"].sum()), inputs.model.tolerance)]

@@ -30,6 +30,8 @@ LABELS = {
     "zero_sum": "Omplacering netter til 0",
     "phasing_sums": "Periodisering: vægtene pr. sektor og kategori summer til 1 (samlet afvigelse fra 1)",
     "status_actual": "Status: regnskab til dato i alt = Actuals-tabellen til og med opgørelsesmåneden",
+    "forecast_counted": "Controllerens prognoser tæller alle på arket Line forecast = Forecast-tabellen i alt "
+                        "(ellers: en linje uden budget, ændringer eller regnskab; opdater projektmappen)",
 }
 
 
@@ -55,6 +57,7 @@ def _formulas(result: Result, anchors: Anchors, status_total: str) -> dict[str, 
         "amounts_numeric": ("+".join(amount(t) for t in ("Budget", "Changes", "Actuals")), "0"),
         "phasing_sums": ('SUMPRODUCT((MC_Kind="net")*ABS(MC_CumWeight+MC_RestWeight-1))', "0"),
         "status_actual": (status_total, f.sumifs("Actuals[amount]", f.actual_to_date())),
+        "forecast_counted": ("SUM(LF_Controller)", "SUM(Forecast[amount])"),
         "dates_valid": ("COUNTA(Changes[date])-COUNT(Changes[date])+COUNTA(Actuals[month])-COUNT(Actuals[month])", "0"),
     }
 

@@ -213,3 +213,36 @@ def source(lines_ref: str, labels: dict[str, str]) -> str:
 def year_column(table_range: str, years_range: str, year_ref: str) -> str:
     """The column of a block (one column per year) for the year in ``year_ref``."""
     return f"INDEX({table_range},0,MATCH({year_ref},{years_range},0))"
+
+
+def given_or(count: str, given: str, otherwise: str) -> str:
+    """``given`` where ``count`` (of matching input rows) is not 0, else ``otherwise``."""
+    return f"IF({count}=0,{otherwise},{given})"
+
+
+def adjustment(has: str, computed: str, counted: str) -> str:
+    """What the controller's forecast adds to the computed one (0 without one, or when nothing is computed)."""
+    return f'IF(OR({has}=0,{computed}=""),0,{counted}-{computed})'
+
+
+def corrected(keys: list[tuple[str, str]], counts: list[tuple[str, str]]) -> str:
+    """Original budget + the changes that count, for ``keys`` (column name, criterion) of the Budget and
+    Changes Tables; ``counts`` are the Changes criteria that make a posting count."""
+    budget = sumifs(column("Budget", "amount"), [(column("Budget", name), crit) for name, crit in keys])
+    changes = sumifs(column("Changes", "amount"), [(column("Changes", name), crit) for name, crit in keys] + counts)
+    return f"{budget}+{changes}"
+
+
+def text_lookup(table: str, name: str, keys: list[tuple[str, str]]) -> str:
+    """The text in column ``name`` of the Table row whose columns equal the ``keys`` (column name, cell as
+    text), "" when no row does: INDEX at the position SUMPRODUCT finds (no array entry needed)."""
+    where = "*".join(f'({column(table, key)}&""={cell})' for key, cell in keys)
+    target = column(table, name)
+    position = f"SUMPRODUCT({where}*(ROW({target})-ROW(INDEX({target},1,1))+1))"
+    found = countifs([(column(table, key), cell) for key, cell in keys])
+    return given_or(found, f'INDEX({target},{position})&""', '""')
+
+
+def flag(test: str) -> str:
+    """1 where ``test`` holds, else 0."""
+    return f"IF({test},1,0)"

@@ -74,12 +74,11 @@ def _row(sheet: SheetLayout, r: int, row: dict, sector: str, category: str) -> N
     style = "expected_amount" if expected else "amount"
     if expected:
         sheet.formula(r, YEAR, f'={f.FISCAL_YEAR}&""', str(row["year"]), "code_text")
-        pair = [("Budget[sector]", f.text(keys[0]))] + ([("Budget[category]", f.text(keys[1]))] if category else [])
-        changes = [(k.replace("Budget", "Changes"), v) for k, v in pair] + f.counted()
-        lines = [("LF_Sector", f.text(keys[0]))] + ([("LF_Category", f.text(keys[1]))] if category else [])
-        sheet.formula(r, ORIGINAL, f.sumifs("Budget[amount]", pair), float(row["original"]), style)
-        sheet.formula(r, CORRECTED, f"{f.sumifs('Budget[amount]', pair)}+{f.sumifs('Changes[amount]', changes)}",
-                      float(row["corrected"]), style)
+        pair = [("sector", f.text(keys[0]))] + ([("category", f.text(keys[1]))] if category else [])  # empty: the sector
+        lines = [(f"LF_{name.title()}", crit) for name, crit in pair]
+        sheet.formula(r, ORIGINAL, f.sumifs("Budget[amount]", [(f"Budget[{name}]", crit) for name, crit in pair]),
+                      float(row["original"]), style)
+        sheet.formula(r, CORRECTED, f.corrected(pair, f.counted()), float(row["corrected"]), style)
         sheet.formula(r, ACTUAL, f.sumifs("LF_Forecast", lines), float(row["actual"]), style)
         sheet.put(r, NOTE, row["note"], "expected_label")
     else:
@@ -88,11 +87,8 @@ def _row(sheet: SheetLayout, r: int, row: dict, sector: str, category: str) -> N
                 (_column("category"), f.text(keys[1]))]
         for c, name in FIGURES.items():
             sheet.formula(r, c, f.sumifs(_column(name), crit), float(row[name]), style)
-        where = "*".join([f"({_column('year')}&\"\"={ref(r, YEAR, 'c')})", f"({_column('sector')}={f.text(keys[0])})",
-                          f"({_column('category')}={f.text(keys[1])})"])
-        note = _column("note")
-        position = f"SUMPRODUCT({where}*(ROW({note})-ROW(INDEX({note},1,1))+1))"  # the matching row's position
-        sheet.formula(r, NOTE, f'IF({f.countifs(crit)}=0,"",INDEX({_column("note")},{position})&"")', row["note"] or "", "text")
+        match = [("year", ref(r, YEAR, "c")), ("sector", f.text(keys[0])), ("category", f.text(keys[1]))]
+        sheet.formula(r, NOTE, f.text_lookup(HISTORY.table, "note", match), row["note"] or "", "text")
     sheet.formula(r, RESULT_ORIGINAL, f.variance(ref(r, ACTUAL), ref(r, ORIGINAL)), float(row["result_original"]), style)
     sheet.formula(r, RESULT_CORRECTED, f.variance(ref(r, ACTUAL), ref(r, CORRECTED)), float(row["result_corrected"]), style)
-    sheet.formula(r, EXPECTED, f'IF({ref(r, YEAR)}={f.FISCAL_YEAR}&"",1,0)', int(row["expected"]), "flag")
+    sheet.formula(r, EXPECTED, f.flag(f'{ref(r, YEAR)}={f.FISCAL_YEAR}&""'), int(row["expected"]), "flag")

@@ -27,6 +27,7 @@ HEADERS = {"sector": "Sektor", "category": "Kategori", "activity": "Aktivitet", 
            "rest_weight": "Andel resten af året", "computed": "Beregnet prognose", "has_controller": "Controllerprognose findes",
            "controller": "Controllerens prognose", "forecast": "Prognose der tæller", "adjustment": "Justering"}
 NAMES = {"sector": "LF_Sector", "category": "LF_Category", "kind": "LF_Kind", "has_controller": "LF_HasController",
+         "controller": "LF_Controller",
          "forecast": "LF_Forecast", "adjustment": "LF_Adjustment"}
 STYLES = {"cum_weight": "weight", "rest_weight": "weight", "has_controller": "integer"}
 
@@ -73,9 +74,8 @@ def _row(sheet: SheetLayout, r: int, row: dict, all_years: list[int]) -> None:
     for name in ("sector", "category", "activity", "kind"):
         sheet.put(r, C[name], row[name] or None, "code_text")
     counted = [("Changes[status]", f.APPROVED), ("Changes[date]", f.up_to(f.AS_OF_MONTH_END))]
-    sheet.formula(r, C["corrected"], f"{f.sumifs('Budget[amount]', f.line_criteria('Budget', *keys))}+"
-                                     f"{f.sumifs('Changes[amount]', f.line_criteria('Changes', *keys) + counted)}",
-                  float(row["corrected"]))
+    line = [(name, f.text(key)) for name, key in zip(("sector", "category", "activity", "kind"), keys)]
+    sheet.formula(r, C["corrected"], f.corrected(line, counted), float(row["corrected"]))
     sheet.formula(r, C["actual_ytd"], f.sumifs("Actuals[amount]", f.line_criteria("Actuals", *keys) + f.actual_to_date()),
                   float(row["actual_ytd"]))
     pair = [("Phasing[sector]", f.text(keys[0])), ("Phasing[category]", f.text(keys[1]))]
@@ -86,13 +86,12 @@ def _row(sheet: SheetLayout, r: int, row: dict, all_years: list[int]) -> None:
     mine = f.line_criteria(FORECAST.table, *keys)
     sheet.formula(r, C["has_controller"], f.countifs(mine), int(row["has_controller"]), "integer")
     has = x["has_controller"]
-    sheet.formula(r, C["controller"], f'IF({has}=0,"",{f.sumifs(f.column(FORECAST.table, "amount"), mine)})',
+    sheet.formula(r, C["controller"], f.given_or(has, f.sumifs(f.column(FORECAST.table, "amount"), mine), '""'),
                   figure(row["controller"]))
-    sheet.formula(r, C["forecast"], f"IF({has}=0,{x['computed']},{x['controller']})", figure(row["forecast"]))
-    sheet.formula(r, C["adjustment"], f'IF(OR({has}=0,{x["computed"]}=""),0,{x["forecast"]}-{x["computed"]})',
-                  float(row["adjustment"]))
+    sheet.formula(r, C["forecast"], f.given_or(has, x["controller"], x["computed"]), figure(row["forecast"]))
+    sheet.formula(r, C["adjustment"], f.adjustment(has, x["computed"], x["forecast"]), float(row["adjustment"]))
     for k, year in enumerate(all_years):
         c = FIRST_BASE + k
         adopted = f.line_criteria(OUTER_BUDGET.table, *keys) + [(f.column(OUTER_BUDGET.table, "year"), ref(YEAR_ROW, c, "r"))]
-        sheet.formula(r, c, f'IF({f.countifs(adopted)}=0,{x["forecast"]},{f.sumifs(f.column(OUTER_BUDGET.table, "amount"), adopted)})',
-                      figure(row[base_column(year)]))
+        amount = f.sumifs(f.column(OUTER_BUDGET.table, "amount"), adopted)
+        sheet.formula(r, c, f.given_or(f.countifs(adopted), amount, x["forecast"]), figure(row[base_column(year)]))

@@ -51,9 +51,7 @@ class _Sheet:
         self.sheet.put(r, SECTOR, sector, "code_text")
         self.sheet.put(r, CATEGORY, category, "code_text")
         keys = [(name, f.text(ref(r, c, "c"))) for name, c in (("sector", SECTOR), ("category", CATEGORY))]
-        corrected = f.sumifs("Budget[amount]", [(f"Budget[{n}]", v) for n, v in keys]) + "+" + \
-            f.sumifs("Changes[amount]", [(f"Changes[{n}]", v) for n, v in keys] + f.counted())
-        self.sheet.formula(r, CORRECTED, corrected, self.figures.at[(sector, category, self.years[0]), "corrected"], style)
+        self.sheet.formula(r, CORRECTED, f.corrected(keys, f.counted()), self.figures.at[(sector, category, self.years[0]), "corrected"], style)
         for c, year in self.columns():
             base = f.sumifs(f.year_column("LF_Bases", "LF_Years", self.year(c)), [(f"LF_{n.title()}", v) for n, v in keys])
             self.sheet.formula(r, c, base, self.figures.at[(sector, category, year), "base"], style)

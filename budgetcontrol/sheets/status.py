@@ -86,8 +86,8 @@ def layout(result: Result) -> tuple[SheetLayout, str]:
                 sheet.formula(r, c, f.sumifs(name, crit + [("MC_Kind", f.text(ref(CODE_ROW, c, "r")))]), None)
             kind = [("MC_Kind", f.text(ref(CODE_ROW, FORECAST, "r")))]
             has = f.sumifs("MC_HasForecast", crit + kind)
-            sheet.formula(r, FORECAST, f'IF({has}=0,"",{f.sumifs("MC_Forecast", crit + kind)})', None)
-            sheet.formula(r, COMPUTED, f'IF({has}=0,"",{f.sumifs("MC_ForecastComputed", crit + kind)})', None)
+            sheet.formula(r, FORECAST, f.given_or(has, f.sumifs("MC_Forecast", crit + kind), '""'), None)
+            sheet.formula(r, COMPUTED, f.given_or(has, f.sumifs("MC_ForecastComputed", crit + kind), '""'), None)
             sheet.formula(r, CONTROLLER_LINES, f.sumifs("LF_HasController", [("LF_Sector", crit[0][1]), ("LF_Category", crit[1][1])]), None)
             _derived(sheet, r, row, labels, "amount", sources)
             r += 1
@@ -115,7 +115,7 @@ def layout(result: Result) -> tuple[SheetLayout, str]:
         has = f.sumifs(f"{ref(FIRST, HAS_FORECAST, 'r')}:{ref(detail_last, HAS_FORECAST, 'r')}", [(crit_col, key)])
         for c in (FORECAST, COMPUTED):
             total = f.sumifs(f"{ref(FIRST, c, 'r')}:{ref(detail_last, c, 'r')}", [(crit_col, key)])
-            sheet.formula(r, c, f'IF({has}=0,"",{total})', None)
+            sheet.formula(r, c, f.given_or(has, total, '""'), None)
         _derived(sheet, r, groups.loc[group].to_dict(), labels, "group_total_amount", sources)
         group_rows.append(r)
         r += 1
