@@ -109,16 +109,13 @@ def light(variance: float, budget_ytd: float, model: Model) -> str:
     return "green"
 
 
-def status(monthly: pd.DataFrame, model: Model, as_of: dt.date, controlled: pd.Series | None = None) -> pd.DataFrame:
+def status(monthly: pd.DataFrame, model: Model, as_of: dt.date, controlled: pd.Series) -> pd.DataFrame:
     """The reporting month, net: per sector × category, each sector's total, the operating and
     capital totals and the grand total (``sector``/``category`` empty or ``group`` set for totals).
     ``forecast`` is the one that counts, ``forecast_computed`` part 2's; ``controller_lines`` counts the
     lines whose forecast the controller gave (``controlled``, per sector × category)."""
     month = monthly[(monthly["m"] == as_of.month) & (monthly["kind"] == "net")]
-    if "forecast_computed" not in month:
-        month = month.assign(forecast_computed=month["forecast"])
-    given = controlled if controlled is not None else pd.Series(dtype=float)
-    month = month.assign(controller_lines=given.reindex(pd.MultiIndex.from_frame(month[PAIR]), fill_value=0).to_numpy(float))
+    month = month.assign(controller_lines=controlled.reindex(pd.MultiIndex.from_frame(month[PAIR]), fill_value=0).to_numpy(float))
     sums = ["corrected", "budget_ytd", "actual_ytd", "forecast", "forecast_computed", "controller_lines"]
     detail = month[PAIR + sums].assign(group="")
     by_sector = month.groupby("sector", sort=False)[sums].sum(min_count=1).reset_index().assign(category="", group="")
