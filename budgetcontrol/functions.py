@@ -25,7 +25,7 @@ from budgetcontrol.engine import Result, compute, monthly
 
 ERROR = "#BC!"
 CACHE_SIZE = 32
-STATUS_COLUMNS = ["sector", "category", "group"] + monthly.FIGURES + ["light"]
+STATUS_COLUMNS = ["sector", "category", "group"] + monthly.FIGURES + ["light", "forecast_computed", "source"]
 
 
 def guarded(function: Callable) -> Callable:
@@ -53,9 +53,10 @@ def _computed(key: tuple) -> Result:
     return compute(inputs, inputs.model.as_of)
 
 
-def result(budget, changes, actuals, as_of, settings=None, sectors=None, categories=None, phasing=None) -> Result:
+def result(budget, changes, actuals, as_of, settings=None, sectors=None, categories=None, phasing=None,
+           forecasts=None) -> Result:
     """The engine's result for these ranges, from the cache when their contents were seen before."""
-    return _computed(_frozen((budget, changes, actuals, as_of, settings, sectors, categories, phasing)))
+    return _computed(_frozen((budget, changes, actuals, as_of, settings, sectors, categories, phasing, forecasts)))
 
 
 def cache_info():
@@ -127,16 +128,17 @@ def summary(budget, changes, actuals, as_of, settings=None, sectors=None, catego
 
 @guarded
 def monthly_rows(budget, changes, actuals, as_of, sector=None, settings=None, sectors=None, categories=None,
-                 phasing=None) -> list[list]:
-    res = result(budget, changes, actuals, as_of, settings, sectors, categories, phasing)
+                 phasing=None, forecasts=None) -> list[list]:
+    res = result(budget, changes, actuals, as_of, settings, sectors, categories, phasing, forecasts)
     frame = export.table(res, "monthly")
     chosen = [s for s in _selection(sector, res.inputs.model.sector_codes, "sector") if s is not None]
     return rows(frame[frame["sector"].isin(chosen)] if chosen else frame)
 
 
 @guarded
-def status(budget, changes, actuals, as_of, settings=None, sectors=None, categories=None, phasing=None) -> list[list]:
-    res = result(budget, changes, actuals, as_of, settings, sectors, categories, phasing)
+def status(budget, changes, actuals, as_of, settings=None, sectors=None, categories=None, phasing=None,
+           forecasts=None) -> list[list]:
+    res = result(budget, changes, actuals, as_of, settings, sectors, categories, phasing, forecasts)
     return rows(res.status[STATUS_COLUMNS])
 
 
@@ -156,6 +158,6 @@ def phased(budget, changes, actuals, as_of, sector=None, category=None, settings
 
 @guarded
 def forecast(budget, changes, actuals, as_of, sector=None, category=None, settings=None, sectors=None,
-             categories=None, phasing=None) -> list[list]:
-    res = result(budget, changes, actuals, as_of, settings, sectors, categories, phasing)
+             categories=None, phasing=None, forecasts=None) -> list[list]:
+    res = result(budget, changes, actuals, as_of, settings, sectors, categories, phasing, forecasts)
     return grid(_month_net(res, "forecast"), res.inputs.model, sector, category)

@@ -167,3 +167,22 @@ def test_blank_figures_come_back_as_empty_cells(example_tables):
                                                               for c in ("service", "guaranteed", "capital") for m in range(1, 13)]
     got = udfs.BC_FORECAST(*args(example_tables, "Budget", "Changes", "Actuals"), AS_OF, "BU", "service", settings, None, None, phasing)
     assert got == [[""]]  # run rate with nothing phased to date has no figure
+
+
+def test_the_controllers_forecasts_range_replaces_the_computed_forecast_of_its_lines(tmp_path):
+    from helpers import years_municipality
+
+    folder = years_municipality(tmp_path / "y")
+    build(folder, tmp_path / "y.xlsx")
+    t = tables(tmp_path / "y.xlsx")
+    base = args(t, "Budget", "Changes", "Actuals") + ["2025-06-30"]
+    assert udfs.BC_FORECAST(*base, "A", "svc") == [[1620.0]]  # without the range: computed
+    assert udfs.BC_FORECAST(*base, "A", "svc", forecasts=t["Forecast"]) == [[1780.0]]  # 1.620 − 540 + 700
+    status = udfs.BC_STATUS(*base, forecasts=t["Forecast"])
+    header = status[0]
+    row = next(r for r in status[1:] if r[:2] == ["A", "svc"])
+    assert (row[header.index("forecast_computed")], row[header.index("forecast")], row[header.index("source")]) == \
+        (1620.0, 1780.0, "controller")
+    wrong = [list(r) for r in t["Forecast"]]
+    wrong[1][2] = "a9"  # a line nobody budgets
+    assert udfs.BC_FORECAST(*base, "A", "svc", forecasts=wrong).startswith("#BC! forecasts, row 2, column 'activity'")

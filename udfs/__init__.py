@@ -10,7 +10,7 @@ block that spills (Excel 365; older Excel: enter it as an array formula over the
 Tables are passed whole, with their header row ([#All]). The optional ``settings`` (the Settings
 sheet's key-to-value rows, e.g. Settings!A5:C16), ``sectors`` (Sectors[#All]), ``categories``
 (Categories[#All]) and ``phasing`` (Phasing[#All]) make a function use the workbook's own
-settings; without them the defaults of the data contract apply. A selection (``sector``,
+settings, and ``forecasts`` (Forecast[#All]) the controller's own forecasts; without them the defaults of the data contract apply. A selection (``sector``,
 ``category``) is a code, a range of codes (one result row or column each), or blank for all.
 The work is done in ``budgetcontrol.functions``; these are only its Excel names.
 """
@@ -33,15 +33,18 @@ def BC_CORRECTED(budget, changes, as_of, sector=None, category=None, settings=No
 
 
 @xw.func
-def BC_MONTHLY(budget, changes, actuals, as_of, sector=None, settings=None, sectors=None, categories=None, phasing=None):
+def BC_MONTHLY(budget, changes, actuals, as_of, sector=None, settings=None, sectors=None, categories=None, phasing=None,
+               forecasts=None):
     """Monthly figures of a sector (or all) from January to the as-of month, as export --table monthly."""
-    return bc.monthly_rows(budget, changes, actuals, as_of, sector, settings, sectors, categories, phasing)
+    return bc.monthly_rows(budget, changes, actuals, as_of, sector, settings, sectors, categories, phasing, forecasts)
 
 
 @xw.func
-def BC_STATUS(budget, changes, actuals, as_of, settings=None, sectors=None, categories=None, phasing=None):
-    """Status of the reporting month per sector and category with totals and the traffic light."""
-    return bc.status(budget, changes, actuals, as_of, settings, sectors, categories, phasing)
+def BC_STATUS(budget, changes, actuals, as_of, settings=None, sectors=None, categories=None, phasing=None,
+              forecasts=None):
+    """Status of the reporting month per sector and category with totals, the traffic light, the computed
+    forecast and where the counted one comes from."""
+    return bc.status(budget, changes, actuals, as_of, settings, sectors, categories, phasing, forecasts)
 
 
 @xw.func
@@ -53,6 +56,8 @@ def BC_PHASED(budget, changes, actuals, as_of, sector=None, category=None, setti
 
 @xw.func
 def BC_FORECAST(budget, changes, actuals, as_of, sector=None, category=None, settings=None, sectors=None,
-                categories=None, phasing=None):
-    """Forecast year-end (forventet regnskab), net, per selected sector and category (settings: forecast method)."""
-    return bc.forecast(budget, changes, actuals, as_of, sector, category, settings, sectors, categories, phasing)
+                categories=None, phasing=None, forecasts=None):
+    """Forecast year-end (forventet regnskab), net, per selected sector and category (settings: forecast method;
+    forecasts: the controller's own, which replace the computed one for their lines)."""
+    return bc.forecast(budget, changes, actuals, as_of, sector, category, settings, sectors, categories, phasing,
+                       forecasts)

@@ -20,9 +20,10 @@ from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.excel_match import excel_key
 from budgetcontrol.contract.model import Model, model_from_dict
 from budgetcontrol.contract.settings_sheet import SIGNS
-from budgetcontrol.contract.tables import (ACTUALS, BUDGET, CHANGES, PHASING, Inputs, TableSpec, check_excel_matching,
+from budgetcontrol.contract.tables import (ACTUALS, BUDGET, CHANGES, FORECAST, PHASING, Inputs, TableSpec, check_excel_matching,
                                             csv_locate, empty, validate)
 from budgetcontrol.contract.workbook import cells_frame, text
+from budgetcontrol.contract.year_rules import check_forecast_lines
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 SETTING_KEYS = ("name", "unit", "variance_sign", "check_tolerance", "forecast", "amber", "red")
@@ -123,17 +124,19 @@ def model_from(frames: list[pd.DataFrame], as_of: dt.date, settings: Any, sector
 
 
 def inputs_from_ranges(budget: Any, changes: Any, actuals: Any, as_of: Any, settings: Any = None, sectors: Any = None,
-                       categories: Any = None, phasing: Any = None) -> Inputs:
-    """Validated inputs from the ranges a worksheet function is given."""
+                       categories: Any = None, phasing: Any = None, forecasts: Any = None) -> Inputs:
+    """Validated inputs from the ranges a worksheet function is given (``forecasts``: the Forecast Table)."""
     date = as_of_date(as_of)
-    raw = {spec.key: _frame(value, spec, spec.key) for spec, value in
-           ((BUDGET, budget), (CHANGES, changes), (ACTUALS, actuals), (PHASING, phasing))}
+    specs = ((BUDGET, budget), (CHANGES, changes), (ACTUALS, actuals), (PHASING, phasing), (FORECAST, forecasts))
+    raw = {spec.key: _frame(value, spec, spec.key) for spec, value in specs}
     model = model_from([frame for frame, _ in raw.values()], date, settings, sectors, categories)
     tables, locates = {}, {}
-    for spec in (BUDGET, CHANGES, ACTUALS, PHASING):
+    for spec, _ in specs:
         frame, locate = raw[spec.key]
         tables[spec.key] = frame if locate is None else validate(frame, spec, model, spec.key, locate)
         locates[spec.key] = locate
     check_excel_matching({k: v for k, v in tables.items() if locates[k]}, {k: k for k in tables},
                          {k: v for k, v in locates.items() if v})
+    if locates["forecast"]:
+        check_forecast_lines(tables, lambda idx, column, message: InputError("forecasts", message, **locates["forecast"](idx, column)))
     return Inputs(model=model, source="ranges", **tables)
