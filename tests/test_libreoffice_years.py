@@ -142,3 +142,14 @@ def test_a_forecast_typed_in_excel_for_a_line_without_a_row_shows_as_a_break_on_
     row = grid[checks.FIRST - 1 + [c.key for c in res.checks].index("forecast_counted")]
     assert (row[checks.LEFT - 1], row[checks.RIGHT - 1], row[checks.STATUS - 1]) == (700, 1200, "BRUD")
     assert grid[1][1] == "BRUD"  # the overall status in B2
+
+
+def test_an_adopted_budget_typed_in_excel_for_a_line_without_a_row_shows_as_a_break_on_checks(tmp_path):
+    folder = years_municipality(tmp_path / "y")
+    book = tmp_path / "years.xlsx"
+    build(folder, book)
+    res = compute(load(book))
+    append_table_row(book, "Outer budget", "OuterBudget", [2027, "B", "svc", "b9", "expense", 100])
+    grid = rows_of(CalamineWorkbook.from_path(str(recalculate(book, tmp_path / "lo"))), "Checks")
+    row = grid[checks.FIRST - 1 + [c.key for c in res.checks].index("outer_budget_counted")]
+    assert (row[checks.LEFT - 1], row[checks.RIGHT - 1], row[checks.STATUS - 1]) == (1, 2, "BRUD")

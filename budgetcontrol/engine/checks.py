@@ -81,7 +81,9 @@ def monthly(inputs: Inputs, as_of: dt.date, months: pd.DataFrame, status: pd.Dat
 
 
 def forecasts(inputs: Inputs, line_forecasts: pd.DataFrame) -> list[Check]:
-    """Every row of the controller's forecasts counts on a line (a row typed in Excel for a line the
-    Line forecast sheet does not have would otherwise be ignored until the next refresh)."""
+    """Every row of the controller's forecasts and of the adopted outer-year budgets counts on a line (a row
+    typed in Excel for a line the Line forecast sheet does not have would otherwise be ignored until the
+    next refresh)."""
     counted = float(line_forecasts["controller"].fillna(0.0).sum())
-    return [Check("forecast_counted", counted, float(inputs.forecast["amount"].sum()), inputs.model.tolerance)]
+    return [Check("forecast_counted", counted, float(inputs.forecast["amount"].sum()), inputs.model.tolerance),
+            Check("outer_budget_counted", float(line_forecasts["adopted"].sum()), float(len(inputs.outer_budget)), 0.0)]

@@ -72,6 +72,7 @@ def lines(inputs: Inputs, weights: pd.DataFrame, as_of: dt.date) -> pd.DataFrame
     controlled = out["has_controller"] == 1
     out["forecast"] = out["controller"].where(controlled, out["computed"])
     out["adjustment"] = (out["forecast"] - out["computed"]).where(controlled & out["computed"].notna(), 0.0)
+    out["adopted"] = inputs.outer_budget.groupby(LINE).size().reindex(keys, fill_value=0).to_numpy(int)
     adopted = inputs.outer_budget.set_index(["year"] + LINE)["amount"]
     for k, year in enumerate(years(inputs)):
         budget = adopted.xs(year, level="year") if year in adopted.index.get_level_values("year") else pd.Series(dtype=float)

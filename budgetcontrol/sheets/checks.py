@@ -32,6 +32,8 @@ LABELS = {
     "status_actual": "Status: regnskab til dato i alt = Actuals-tabellen til og med opgørelsesmåneden",
     "forecast_counted": "Controllerens prognoser tæller alle på arket Line forecast = Forecast-tabellen i alt "
                         "(ellers: en linje uden budget, ændringer eller regnskab; opdater projektmappen)",
+    "outer_budget_counted": "Vedtagne budgetter for overslagsår (OuterBudget-tabellen) tæller alle på arket Line forecast "
+                            "(antal rækker; ellers: opdater projektmappen)",
 }
 
 
@@ -58,6 +60,7 @@ def _formulas(result: Result, anchors: Anchors, status_total: str) -> dict[str, 
         "phasing_sums": ('SUMPRODUCT((MC_Kind="net")*ABS(MC_CumWeight+MC_RestWeight-1))', "0"),
         "status_actual": (status_total, f.sumifs("Actuals[amount]", f.actual_to_date())),
         "forecast_counted": ("SUM(LF_Controller)", "SUM(Forecast[amount])"),
+        "outer_budget_counted": ("SUM(LF_Adopted)", "COUNT(OuterBudget[amount])"),
         "dates_valid": ("COUNTA(Changes[date])-COUNT(Changes[date])+COUNTA(Actuals[month])-COUNT(Actuals[month])", "0"),
     }
 

@@ -19,17 +19,17 @@ from budgetcontrol.sheets.names import LINE_FORECAST
 
 YEAR_ROW, HEADER_ROW, FIRST = 4, 5, 6
 COLUMNS = ["sector", "category", "activity", "kind", "corrected", "actual_ytd", "cum_weight", "rest_weight", "computed",
-           "has_controller", "controller", "forecast", "adjustment"]
+           "has_controller", "controller", "forecast", "adjustment", "adopted"]
 C = {name: i for i, name in enumerate(COLUMNS, start=1)}
 FIRST_BASE = len(COLUMNS) + 1
 HEADERS = {"sector": "Sektor", "category": "Kategori", "activity": "Aktivitet", "kind": "Art",
            "corrected": "Korrigeret budget (måned)", "actual_ytd": "Regnskab til dato", "cum_weight": "Andel til dato",
            "rest_weight": "Andel resten af året", "computed": "Beregnet prognose", "has_controller": "Controllerprognose findes",
-           "controller": "Controllerens prognose", "forecast": "Prognose der tæller", "adjustment": "Justering"}
+           "controller": "Controllerens prognose", "forecast": "Prognose der tæller", "adjustment": "Justering",
+           "adopted": "Rækker i OuterBudget"}
 NAMES = {"sector": "LF_Sector", "category": "LF_Category", "kind": "LF_Kind", "has_controller": "LF_HasController",
-         "controller": "LF_Controller",
+         "controller": "LF_Controller", "adopted": "LF_Adopted",
          "forecast": "LF_Forecast", "adjustment": "LF_Adjustment"}
-STYLES = {"cum_weight": "weight", "rest_weight": "weight", "has_controller": "integer"}
 
 
 def year_cell(k: int) -> str:
@@ -90,6 +90,7 @@ def _row(sheet: SheetLayout, r: int, row: dict, all_years: list[int]) -> None:
                   figure(row["controller"]))
     sheet.formula(r, C["forecast"], f.given_or(has, x["controller"], x["computed"]), figure(row["forecast"]))
     sheet.formula(r, C["adjustment"], f.adjustment(has, x["computed"], x["forecast"]), float(row["adjustment"]))
+    sheet.formula(r, C["adopted"], f.countifs(f.line_criteria(OUTER_BUDGET.table, *keys)), int(row["adopted"]), "integer")
     for k, year in enumerate(all_years):
         c = FIRST_BASE + k
         adopted = f.line_criteria(OUTER_BUDGET.table, *keys) + [(f.column(OUTER_BUDGET.table, "year"), ref(YEAR_ROW, c, "r"))]
