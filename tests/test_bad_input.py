@@ -244,6 +244,12 @@ YEARS_CASES = [
      ["savings.csv", "row 10", "column 'measure'", "measure is empty"]),
     ("unknown category in history", edit("history.csv", "2015,BU,,", "2015,BU,skole,"),
      ["history.csv", "row 2", "column 'category'", "unknown category 'skole'"]),
+    ("adopted budget for an unknown line", edit("outer_budget.csv", "2021,BU,service,anbringelser", "2021,BU,service,anbringelse"),
+     ["outer_budget.csv", "row 3", "column 'activity'", "adopted budget for line BU/service/anbringelse/expense"]),
+    ("history after the fiscal year", edit("history.csv", "2018,BU,", "2020,BU,"),
+     ["history.csv", "row 5", "column 'year'", "year 2020 is after the fiscal year 2019"]),
+    ("saving for an unknown activity", edit("savings.csv", "service,administration,2021", "service,admin,2021"),
+     ["savings.csv", "row 6", "column 'activity'", "saving for line BU/service/admin"]),
     ("no outer years", edit("model.yaml", "outer_years: 3", "outer_years: 0"),
      ["model.yaml", "row 15", "column 'outer_years'", "greater than or equal to 1"]),
 ]
@@ -269,4 +275,18 @@ def test_a_forecast_typed_in_the_workbook_for_an_unknown_line_is_refused_by_the_
     line = _error_line(runner.invoke(app, ["refresh", str(book), "--actuals", str(export_file)]))
     for piece in ("sheet 'Forecast'", "cell C4", "column 'activity'", "line BU/service/9.99/expense"):
         assert piece in line, (piece, line)
+    assert book.read_bytes() == before
+
+
+def test_an_older_workbook_with_its_own_sheet_named_like_a_new_input_sheet_is_refused(example, tmp_path):
+    book = _built(example, tmp_path)
+    wb = openpyxl.load_workbook(book)
+    del wb["Forecast"]
+    wb.create_sheet("Forecast")["A1"] = "mine"
+    wb.save(book)
+    before = book.read_bytes()
+    export_file = tmp_path / "june.csv"
+    export_file.write_text("month,sector,category,activity,kind,amount\n2014-06,BU,service,,expense,1\n", encoding="utf-8")
+    line = _error_line(runner.invoke(app, ["refresh", str(book), "--actuals", str(export_file)]))
+    assert "sheet 'Forecast'" in line and "rename that sheet" in line
     assert book.read_bytes() == before

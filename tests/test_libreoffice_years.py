@@ -153,3 +153,11 @@ def test_an_adopted_budget_typed_in_excel_for_a_line_without_a_row_shows_as_a_br
     grid = rows_of(CalamineWorkbook.from_path(str(recalculate(book, tmp_path / "lo"))), "Checks")
     row = grid[checks.FIRST - 1 + [c.key for c in res.checks].index("outer_budget_counted")]
     assert (row[checks.LEFT - 1], row[checks.RIGHT - 1], row[checks.STATUS - 1]) == (1, 2, "BRUD")
+
+
+def test_with_nothing_computed_yet_the_workbook_counts_the_controllers_forecast_too(tmp_path):
+    from test_years import run_rate_before_any_phasing
+
+    book = tmp_path / "r.xlsx"
+    build(run_rate_before_any_phasing(tmp_path / "r"), book)
+    recalculated(book, tmp_path)  # every formula cell equals the engine (700 for A/svc, blank computed)

@@ -115,3 +115,43 @@ def test_without_the_optional_files_history_shows_the_fiscal_year_and_outer_year
     assert grand["base"].nunique() == 1 and (grand["savings"] == 0).all()
     total = res.status[(res.status["sector"] == "") & (res.status["group"] == "")].iloc[0]
     assert grand["base"].iloc[0] == pytest.approx(total["forecast"], abs=0.5)
+
+
+def test_a_line_only_in_the_changes_counts_once_in_the_forecast_history_and_outer_years(municipality):
+    """The fixture has an approved change to S1/service/9.99.99, a line not in the original budget."""
+    from helpers import write_csv
+
+    write_csv(municipality / "forecast.csv", ["sector", "category", "activity", "kind", "amount", "note"],
+              [{"sector": "S1", "category": "service", "activity": "9.99.99", "kind": "expense", "amount": 400}])
+    res = compute(load(municipality))
+    lines = res.line_forecasts
+    assert not lines.duplicated(["sector", "category", "activity", "kind"]).any()
+    assert len(lines) == len(res.lines)  # every budget or change line once (the actuals add no new line here)
+    grand = res.status[(res.status["sector"] == "") & (res.status["group"] == "")].iloc[0]
+    assert grand["controller_lines"] == 1
+    own = res.history[res.history["expected"] == 1]
+    assert own["actual"].sum() == pytest.approx(grand["forecast"])
+    outer = res.outer_years
+    total = outer[(outer["sector"] == "") & (outer["category"] == "") & (outer["year"] == 2025)].iloc[0]
+    assert total["base"] == pytest.approx(grand["forecast"])
+    assert [c for c in res.checks if not c.ok and c.key in ("forecast_counted", "outer_budget_counted")] == []
+
+
+def run_rate_before_any_phasing(folder):
+    """run_rate as of June, A/svc phased to the second half of the year only: nothing computed for A/svc."""
+    from helpers import write_csv
+
+    years_municipality(folder)
+    model = (folder / "model.yaml").read_text(encoding="utf-8")
+    (folder / "model.yaml").write_text(model + "forecast: run_rate\n", encoding="utf-8")
+    write_csv(folder / "phasing.csv", ["sector", "category", "month", "weight"],
+              [{"sector": "A", "category": "svc", "month": m, "weight": 1 / 6} for m in range(7, 13)])
+    return folder
+
+
+def test_with_nothing_computed_yet_the_controllers_forecast_still_counts(tmp_path):
+    res = compute(load(run_rate_before_any_phasing(tmp_path / "r")))
+    status = res.status[res.status["category"] != ""].set_index(["sector", "category"])
+    assert pd.isna(status.at[("A", "svc"), "forecast_computed"])
+    assert status.at[("A", "svc"), "forecast"] == pytest.approx(700)  # the controller's a2; a1 has nothing computed
+    assert status.at[("A", "svc"), "source"] == "controller"

@@ -9,7 +9,7 @@ from pathlib import Path
 from budgetcontrol.contract.csvfile import read_csv_text
 from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.model import parse_model
-from budgetcontrol.contract.year_rules import check_forecast_lines
+from budgetcontrol.contract.year_rules import check_all_lines
 from budgetcontrol.contract.tables import OPTIONAL, SPECS, Inputs, check_excel_matching, csv_locate, validate
 
 
@@ -42,6 +42,5 @@ def load_folder(folder: str | Path) -> Inputs:
         raise InputError(str(model_path), "phasing: prior_actuals needs last year's actuals in actuals_prior.csv "
                                           "(same columns as actuals.csv)", column="phasing")
     check_excel_matching(tables, files, {k: csv_locate for k in tables})
-    if "forecast" in tables:
-        check_forecast_lines(tables, lambda idx, column, message: InputError(files["forecast"], message, **csv_locate(idx, column)))
+    check_all_lines(tables, lambda key: lambda idx, column, message: InputError(files[key], message, **csv_locate(idx, column)))
     return Inputs(model=model, source=str(folder), **tables)

@@ -23,7 +23,7 @@ from budgetcontrol.contract.settings_sheet import SIGNS
 from budgetcontrol.contract.tables import (ACTUALS, BUDGET, CHANGES, FORECAST, PHASING, Inputs, TableSpec, check_excel_matching,
                                             csv_locate, empty, validate)
 from budgetcontrol.contract.workbook import cells_frame, text
-from budgetcontrol.contract.year_rules import check_forecast_lines
+from budgetcontrol.contract.year_rules import check_lines
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 SETTING_KEYS = ("name", "unit", "variance_sign", "check_tolerance", "forecast", "amber", "red")
@@ -138,5 +138,5 @@ def inputs_from_ranges(budget: Any, changes: Any, actuals: Any, as_of: Any, sett
     check_excel_matching({k: v for k, v in tables.items() if locates[k]}, {k: k for k in tables},
                          {k: v for k, v in locates.items() if v})
     if locates["forecast"]:
-        check_forecast_lines(tables, lambda idx, column, message: InputError("forecasts", message, **locates["forecast"](idx, column)))
+        check_lines(tables, "forecast", lambda idx, column, message: InputError("forecasts", message, **locates["forecast"](idx, column)))
     return Inputs(model=model, source="ranges", **tables)

@@ -20,7 +20,7 @@ from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.model import model_from_dict
 from budgetcontrol.contract.tables import (ACTIVITY, NUMERIC, PHASING, SPECS, TARGETS, YEARS, Inputs, TableSpec,
                                             check_excel_matching, validate)
-from budgetcontrol.contract.year_rules import check_forecast_lines
+from budgetcontrol.contract.year_rules import check_all_lines
 from budgetcontrol.contract.settings_sheet import HEADER_ROW as SETTINGS_HEADER
 from budgetcontrol.contract.settings_sheet import KEY, OPTIONAL_ROWS, ROWS, SIGNS, VALUE
 from budgetcontrol.contract.settings_sheet import SHEET as SETTINGS
@@ -231,6 +231,5 @@ def load_workbook_inputs(path: str | Path) -> Inputs:
         tables[spec.key] = validate(frame, spec, model, file, locate)
         locates[spec.key] = locate
     check_excel_matching(tables, {k: file for k in tables}, locates)
-    if "forecast" in tables:
-        check_forecast_lines(tables, lambda idx, column, message: InputError(file, message, **locates["forecast"](idx, column)))
+    check_all_lines(tables, lambda key: lambda idx, column, message: InputError(file, message, **locates[key](idx, column)))
     return Inputs(model=model, source=file, **tables)

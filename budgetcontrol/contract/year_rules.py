@@ -44,10 +44,12 @@ def _in_outer_years(out: pd.DataFrame, model: Model, fail: Fail, what: str) -> N
 
 def check(key: str, out: pd.DataFrame, model: Model, fail: Fail) -> None:
     if key == "history":
-        own = out["year"] == model.fiscal_year
+        own = out["year"] >= model.fiscal_year
         if own.any():
-            raise fail(out.index[own.argmax()], "year", f"year {model.fiscal_year} is the fiscal year; its figures come "
-                                                        f"from the budget, changes and actuals, not from history")
+            idx = out.index[own.argmax()]
+            what = "is the fiscal year; its figures come from the budget, changes and actuals" \
+                if out.at[idx, "year"] == model.fiscal_year else f"is after the fiscal year {model.fiscal_year}"
+            raise fail(idx, "year", f"year {out.at[idx, 'year']} {what}, not from history")
         idx = _first_duplicate(out, ["year", "sector", "category"])
         if idx is not None:
             category = out.at[idx, "category"] or "(sector total)"
@@ -70,18 +72,32 @@ def check(key: str, out: pd.DataFrame, model: Model, fail: Fail) -> None:
                                       f"on {out.at[idx, 'sector']}/{out.at[idx, 'category']}")
 
 
-def check_forecast_lines(tables: dict[str, pd.DataFrame], fail: Fail) -> None:
-    """A controller's forecast must be for a line the budget, the changes or the actuals know (a
-    misspelt activity would otherwise add a line nobody budgets or books)."""
-    forecast = tables.get("forecast")
-    if forecast is None or forecast.empty:
+def check_lines(tables: dict[str, pd.DataFrame], key: str, fail: Fail) -> None:
+    """The controller's forecasts and the adopted outer-year budgets must be for a line the budget, the
+    changes or the actuals know, and a saving's activity (where given) for an activity of its sector and
+    category there: a misspelt activity would otherwise add a line nobody budgets or books (a new line
+    gets a row in the budget first, with amount 0)."""
+    frame = tables.get(key)
+    if frame is None or frame.empty:
         return
+    columns = LINE if key != "savings" else LINE[:3]
     known = set()
     for name in ("budget", "changes", "actuals"):
         if name in tables:
-            known |= set(map(tuple, tables[name][LINE].itertuples(index=False)))
-    unknown = [idx for idx, line in zip(forecast.index, forecast[LINE].itertuples(index=False)) if tuple(line) not in known]
+            known |= set(map(tuple, tables[name][columns].itertuples(index=False)))
+    rows = frame if key != "savings" else frame[frame["activity"] != ""]
+    unknown = [idx for idx, line in zip(rows.index, rows[columns].itertuples(index=False)) if tuple(line) not in known]
     if unknown:
         idx = unknown[0]
-        raise fail(idx, "activity", f"forecast for line {_line(forecast.loc[idx])}, which is in neither the budget, "
-                                    f"the changes nor the actuals (check the activity and kind)")
+        what = {"forecast": "forecast", "outer_budget": "adopted budget", "savings": "saving"}[key]
+        line = "/".join(str(frame.at[idx, c]) or "(blank)" for c in columns)
+        raise fail(idx, "activity", f"{what} for line {line}, which is in neither the budget, the changes nor the "
+                                    f"actuals (check the activity{'' if key == 'savings' else ' and kind'}; a new line "
+                                    f"needs a budget row first, amount 0)")
+
+
+def check_all_lines(tables: dict[str, pd.DataFrame], fail_for: Callable[[str], Fail]) -> None:
+    """:func:`check_lines` for each part-4 table a reader found; ``fail_for(key)`` locates in its table."""
+    for key in ("forecast", "outer_budget", "savings"):
+        if key in tables:
+            check_lines(tables, key, fail_for(key))

@@ -21,14 +21,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from budgetcontrol.contract.tables import Inputs
+from budgetcontrol.contract.tables import LINE, Inputs
 from budgetcontrol.contract.year_rules import outer_years
 from budgetcontrol.engine.corrected import order_lines
-from budgetcontrol.engine.monthly import month_of_date
+from budgetcontrol.engine.monthly import KEY, month_of_date
 from budgetcontrol.engine.phasing import PAIR
-
-LINE = ["sector", "category", "activity", "kind"]
-KEY = ["sector", "category", "kind"]
 
 
 def years(inputs: Inputs) -> list[int]:
@@ -48,7 +45,7 @@ def lines(inputs: Inputs, weights: pd.DataFrame, as_of: dt.date) -> pd.DataFrame
     model = inputs.model
     last = as_of.month
     sources = [inputs.budget, inputs.changes, inputs.actuals, inputs.forecast, inputs.outer_budget]
-    universe = pd.concat([frame[LINE] for frame in sources]).drop_duplicates()
+    universe = pd.concat([frame[LINE] for frame in sources], ignore_index=True).drop_duplicates()
     out = order_lines(universe, model)
     keys = pd.MultiIndex.from_frame(out[LINE])
     changes = inputs.changes
@@ -71,7 +68,7 @@ def lines(inputs: Inputs, weights: pd.DataFrame, as_of: dt.date) -> pd.DataFrame
     out["controller"] = given.reindex(keys).to_numpy(float)
     controlled = out["has_controller"] == 1
     out["forecast"] = out["controller"].where(controlled, out["computed"])
-    out["adjustment"] = (out["forecast"] - out["computed"]).where(controlled & out["computed"].notna(), 0.0)
+    out["adjustment"] = (out["forecast"] - out["computed"].fillna(0.0)).where(controlled, 0.0)  # a blank computed counts 0
     out["adopted"] = inputs.outer_budget.groupby(LINE).size().reindex(keys, fill_value=0).to_numpy(int)
     adopted = inputs.outer_budget.set_index(["year"] + LINE)["amount"]
     for k, year in enumerate(years(inputs)):
@@ -81,19 +78,26 @@ def lines(inputs: Inputs, weights: pd.DataFrame, as_of: dt.date) -> pd.DataFrame
     return out
 
 
+def _per_key(out: pd.DataFrame, line_frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A line column summed to each monthly row's key (sector × category for the net rows)."""
+    by_kind = line_frame.groupby(KEY)[column].sum()
+    by_pair = line_frame.groupby(PAIR)[column].sum()
+    return np.where(out["kind"] == "net",
+                    by_pair.reindex(pd.MultiIndex.from_frame(out[PAIR]), fill_value=0).to_numpy(float),
+                    by_kind.reindex(pd.MultiIndex.from_frame(out[KEY]), fill_value=0).to_numpy(float))
+
+
 def apply(months: pd.DataFrame, line_frame: pd.DataFrame, model, as_of: dt.date) -> pd.DataFrame:
     """The monthly figures with ``forecast_computed`` (part 2's forecast) and ``forecast`` the one that
-    counts: in the reporting month the controller's adjustments of the key's lines are added (a
-    blank computed forecast stays blank); other months keep the computed forecast."""
+    counts: in the reporting month the controller's adjustments of the key's lines are added (where
+    nothing is computed — run_rate before any budget is phased — the controller's lines count and
+    the rest 0; without controller lines it stays blank); other months keep the computed forecast."""
     out = months.copy()
     out["forecast_computed"] = out["forecast"]
-    by_kind = line_frame.groupby(KEY)["adjustment"].sum()
-    by_pair = line_frame.groupby(PAIR)["adjustment"].sum()
-    net = out["kind"] == "net"
-    adjust = np.where(net, by_pair.reindex(pd.MultiIndex.from_frame(out[PAIR]), fill_value=0.0).to_numpy(float),
-                      by_kind.reindex(pd.MultiIndex.from_frame(out[KEY]), fill_value=0.0).to_numpy(float))
-    now = (out["m"] == as_of.month).to_numpy()
-    out["forecast"] = out["forecast_computed"] + np.where(now, adjust, 0.0)
+    adjust, lines = _per_key(out, line_frame, "adjustment"), _per_key(out, line_frame, "has_controller")
+    computed = out["forecast_computed"].to_numpy(float)
+    counted = np.where(np.isnan(computed) & (lines == 0), np.nan, np.nan_to_num(computed) + adjust)
+    out["forecast"] = np.where((out["m"] == as_of.month).to_numpy(), counted, computed)
     out["expected_result"] = model.sign * (out["forecast"] - out["corrected"])
     return out
 

@@ -39,7 +39,8 @@ def figures(history: pd.DataFrame, lines: pd.DataFrame, line_forecasts: pd.DataF
             expected_note: str) -> pd.DataFrame:
     """``lines``: the corrected budget per line as of the as-of date; ``line_forecasts``: the forecast per line."""
     rows = []
-    for key in keys(history, lines, model):
+    shown = keys(history, lines, model)
+    for key in shown:
         past = history[(history["sector"] == key[0]) & (history["category"] == key[1])]
         for row in past.to_dict("records"):
             rows.append({**row, "expected": 0})
@@ -49,7 +50,7 @@ def figures(history: pd.DataFrame, lines: pd.DataFrame, line_forecasts: pd.DataF
     out = pd.DataFrame(rows, columns=[c for c in COLUMNS if not c.startswith("result")])
     if out.empty:
         return pd.DataFrame(columns=COLUMNS)
-    order = {k: i for i, k in enumerate(keys(history, lines, model))}
+    order = {k: i for i, k in enumerate(shown)}
     out = out.assign(_k=[order[(s, c)] for s, c in zip(out["sector"], out["category"])])
     out = out.sort_values(["_k", "year"], kind="stable").drop(columns="_k").reset_index(drop=True)
     out["result_original"] = model.sign * (out["actual"] - out["original"])

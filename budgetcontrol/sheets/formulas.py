@@ -53,9 +53,9 @@ def line_criteria(table: str, sector: str, category: str, activity: str, kind: s
     ]
 
 
-def counted(table: str = "Changes") -> list[tuple[str, str]]:
-    """Criteria for change postings that count: approved and dated on or before the as-of date."""
-    return [(column(table, "status"), APPROVED), (column(table, "date"), up_to(AS_OF))]
+def counted(table: str = "Changes", until: str = AS_OF) -> list[tuple[str, str]]:
+    """Criteria for change postings that count: approved and dated on or before the as-of date (or ``until``)."""
+    return [(column(table, "status"), APPROVED), (column(table, "date"), up_to(until))]
 
 
 def waiting(table: str = "Changes") -> list[tuple[str, str]]:
@@ -199,10 +199,12 @@ def lookup(return_range: str, match_range: str, key: str) -> str:
 
 
 # ---- part 4: the controller's forecast, history, outer years ----
-def with_adjustment(computed: str, month_end_ref: str, adjustment: str) -> str:
-    """The forecast that counts: the computed one plus the controller's adjustments of its lines in the
-    reporting month (blank stays blank)."""
-    return if_blank(computed, f"{computed}+IF({month_end_ref}={AS_OF_MONTH_END},{adjustment},0)")
+def with_adjustment(computed: str, month_end_ref: str, adjustment: str, lines: str) -> str:
+    """The forecast that counts: in the reporting month the computed one (blank counts 0) plus the
+    controller's adjustments of its ``lines``; blank where nothing is computed and no line has the
+    controller's forecast; other months the computed one."""
+    now = f'IF(AND({computed}="",{lines}=0),"",N({computed})+{adjustment})'
+    return f"IF({month_end_ref}={AS_OF_MONTH_END},{now},{computed})"
 
 
 def source(lines_ref: str, labels: dict[str, str]) -> str:
@@ -221,14 +223,19 @@ def given_or(count: str, given: str, otherwise: str) -> str:
 
 
 def adjustment(has: str, computed: str, counted: str) -> str:
-    """What the controller's forecast adds to the computed one (0 without one, or when nothing is computed)."""
-    return f'IF(OR({has}=0,{computed}=""),0,{counted}-{computed})'
+    """What the controller's forecast adds to the computed one (0 without one; a blank computed counts 0)."""
+    return f"IF({has}=0,0,{counted}-N({computed}))"
+
+
+def original(keys: list[tuple[str, str]]) -> str:
+    """The original budget for ``keys`` (column name, criterion) of the Budget Table."""
+    return sumifs(column("Budget", "amount"), [(column("Budget", name), crit) for name, crit in keys])
 
 
 def corrected(keys: list[tuple[str, str]], counts: list[tuple[str, str]]) -> str:
     """Original budget + the changes that count, for ``keys`` (column name, criterion) of the Budget and
     Changes Tables; ``counts`` are the Changes criteria that make a posting count."""
-    budget = sumifs(column("Budget", "amount"), [(column("Budget", name), crit) for name, crit in keys])
+    budget = original(keys)
     changes = sumifs(column("Changes", "amount"), [(column("Changes", name), crit) for name, crit in keys] + counts)
     return f"{budget}+{changes}"
 

@@ -76,8 +76,7 @@ def _row(sheet: SheetLayout, r: int, row: dict, sector: str, category: str) -> N
         sheet.formula(r, YEAR, f'={f.FISCAL_YEAR}&""', str(row["year"]), "code_text")
         pair = [("sector", f.text(keys[0]))] + ([("category", f.text(keys[1]))] if category else [])  # empty: the sector
         lines = [(f"LF_{name.title()}", crit) for name, crit in pair]
-        sheet.formula(r, ORIGINAL, f.sumifs("Budget[amount]", [(f"Budget[{name}]", crit) for name, crit in pair]),
-                      float(row["original"]), style)
+        sheet.formula(r, ORIGINAL, f.original(pair), float(row["original"]), style)
         sheet.formula(r, CORRECTED, f.corrected(pair, f.counted()), float(row["corrected"]), style)
         sheet.formula(r, ACTUAL, f.sumifs("LF_Forecast", lines), float(row["actual"]), style)
         sheet.put(r, NOTE, row["note"], "expected_label")

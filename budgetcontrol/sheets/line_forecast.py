@@ -73,9 +73,8 @@ def _row(sheet: SheetLayout, r: int, row: dict, all_years: list[int]) -> None:
     keys = [ref(r, C[n], "c") for n in ("sector", "category", "activity", "kind")]
     for name in ("sector", "category", "activity", "kind"):
         sheet.put(r, C[name], row[name] or None, "code_text")
-    counted = [("Changes[status]", f.APPROVED), ("Changes[date]", f.up_to(f.AS_OF_MONTH_END))]
     line = [(name, f.text(key)) for name, key in zip(("sector", "category", "activity", "kind"), keys)]
-    sheet.formula(r, C["corrected"], f.corrected(line, counted), float(row["corrected"]))
+    sheet.formula(r, C["corrected"], f.corrected(line, f.counted(until=f.AS_OF_MONTH_END)), float(row["corrected"]))
     sheet.formula(r, C["actual_ytd"], f.sumifs("Actuals[amount]", f.line_criteria("Actuals", *keys) + f.actual_to_date()),
                   float(row["actual_ytd"]))
     pair = [("Phasing[sector]", f.text(keys[0])), ("Phasing[category]", f.text(keys[1]))]

@@ -20,7 +20,7 @@ from budgetcontrol.sheets.names import MONTHLY_CALC
 
 HEADER_ROW, FIRST = 4, 5
 COLUMNS = ["sector", "category", "kind", "month", "month_end", "cum_weight", "rest_weight", "corrected",
-           "actual_month", "actual_ytd", "budget_ytd", "budget_month", "variance_ytd", "forecast_computed", "forecast", "has_forecast",
+           "actual_month", "actual_ytd", "budget_ytd", "budget_month", "variance_ytd", "forecast_computed", "forecast", "has_forecast", "has_computed",
            "expected_result", "consumption"]
 C = {name: i for i, name in enumerate(COLUMNS, start=1)}
 NAMES = {"sector": "MC_Sector", "category": "MC_Category", "kind": "MC_Kind", "month": "MC_Month",
@@ -28,13 +28,13 @@ NAMES = {"sector": "MC_Sector", "category": "MC_Category", "kind": "MC_Kind", "m
          "actual_month": "MC_ActualMonth", "actual_ytd": "MC_ActualYtd", "budget_ytd": "MC_BudgetYtd",
          "budget_month": "MC_BudgetMonth", "variance_ytd": "MC_Variance", "forecast_computed": "MC_ForecastComputed",
          "forecast": "MC_Forecast",
-         "has_forecast": "MC_HasForecast", "expected_result": "MC_Expected", "consumption": "MC_Consumption"}
+         "has_forecast": "MC_HasForecast", "has_computed": "MC_HasComputed", "expected_result": "MC_Expected", "consumption": "MC_Consumption"}
 HEADERS = {"sector": "Sektor", "category": "Kategori", "kind": "Art", "month": "Måned", "month_end": "Månedens slut",
            "cum_weight": "Andel til dato", "rest_weight": "Andel resten af året", "corrected": "Korrigeret budget",
            "actual_month": "Regnskab måned", "actual_ytd": "Regnskab til dato", "budget_ytd": "Budget til dato",
            "budget_month": "Budget måned", "variance_ytd": "Afvigelse til dato", "forecast_computed": "Beregnet prognose",
            "forecast": "Forventet regnskab",
-           "has_forecast": "Prognose findes", "expected_result": "Forventet resultat", "consumption": "Forbrug %"}
+           "has_forecast": "Prognose findes", "has_computed": "Beregnet prognose findes", "expected_result": "Forventet resultat", "consumption": "Forbrug %"}
 STYLES = {"month": "date_month", "month_end": "date", "cum_weight": "weight", "rest_weight": "weight",
           "has_forecast": "integer", "consumption": "percent"}
 
@@ -110,8 +110,10 @@ def _row(sheet: SheetLayout, r: int, row, fiscal_year: int, own: dict[str, str])
                   figure(expect["forecast_computed"]))
     lines = [("LF_Sector", f.text(sector)), ("LF_Category", f.text(category))]
     lines += [] if row.kind == "net" else [("LF_Kind", f.text(kind))]
-    sheet.formula(r, C["forecast"], f.with_adjustment(x["forecast_computed"], month_end, f.sumifs("LF_Adjustment", lines)),
-                  figure(expect["forecast"]))
+    sheet.formula(r, C["forecast"], f.with_adjustment(x["forecast_computed"], month_end, f.sumifs("LF_Adjustment", lines),
+                                                      f.sumifs("LF_HasController", lines)), figure(expect["forecast"]))
     sheet.formula(r, C["has_forecast"], f.filled(x["forecast"]), 0 if is_blank(expect["forecast"]) else 1, "integer")
+    sheet.formula(r, C["has_computed"], f.filled(x["forecast_computed"]), 0 if is_blank(expect["forecast_computed"]) else 1,
+                  "integer")
     sheet.formula(r, C["expected_result"], f.expected_result(x["forecast"], x["corrected"]), figure(expect["expected_result"]))
     sheet.formula(r, C["consumption"], f.ratio(x["actual_ytd"], x["corrected"]), figure(expect["consumption"]), "percent")

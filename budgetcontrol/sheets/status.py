@@ -21,27 +21,29 @@ from budgetcontrol.sheets.names import STATUS
 HEADER_ROW, CODE_ROW, FIRST = 6, 7, 8
 LABEL, SECTOR, CATEGORY = 1, 2, 3
 (CORRECTED, BUDGET, ACTUAL, VARIANCE, CONSUMPTION, COMPUTED, FORECAST, SOURCE, EXPECTED, LIGHT, GROUP, HAS_FORECAST,
- CONTROLLER_LINES) = range(4, 17)
+ CONTROLLER_LINES, HAS_COMPUTED) = range(4, 18)
 SUMMED = {CORRECTED: ("corrected", "MC_Corrected"), BUDGET: ("budget_ytd", "MC_BudgetYtd"),
           ACTUAL: ("actual_ytd", "MC_ActualYtd")}
 HEADERS = {LABEL: "Sektor / kategori", SECTOR: "Sektor", CATEGORY: "Kategori", CORRECTED: "Korrigeret budget",
            BUDGET: "Periodiseret budget til dato", ACTUAL: "Regnskab til dato", VARIANCE: "Afvigelse til dato",
            CONSUMPTION: "Forbrug %", COMPUTED: "Beregnet prognose", FORECAST: "Forventet regnskab",
            SOURCE: "Prognose fra", EXPECTED: "Forventet resultat", LIGHT: "Trafiklys", GROUP: "Gruppe",
-           HAS_FORECAST: "Prognose findes", CONTROLLER_LINES: "Linjer med controllerprognose"}
+           HAS_FORECAST: "Prognose findes", CONTROLLER_LINES: "Linjer med controllerprognose",
+           HAS_COMPUTED: "Beregnet prognose findes"}
 
 
 
 def _derived(sheet: SheetLayout, r: int, figures: dict, labels: dict[str, str], style: str, sources: dict[str, str]) -> None:
     """The columns computed from the row's own figures (one pattern per column for every row);
     ``style`` is the row's amount style (amount, total_amount, group_total_amount)."""
-    x = {c: ref(r, c) for c in range(CORRECTED, CONTROLLER_LINES + 1)}
+    x = {c: ref(r, c) for c in range(CORRECTED, HAS_COMPUTED + 1)}
     sheet.formula(r, VARIANCE, f.variance(x[ACTUAL], x[BUDGET]), float(figures["variance_ytd"]), style)
     sheet.formula(r, CONSUMPTION, f.ratio(x[ACTUAL], x[CORRECTED]), figure(figures["consumption"]), "percent")
     sheet.formula(r, EXPECTED, f.expected_result(x[FORECAST], x[CORRECTED]), figure(figures["expected_result"]), style)
     sheet.formula(r, LIGHT, f.light(x[VARIANCE], x[BUDGET], labels), labels[figures["light"]], "light")
     sheet.formula(r, HAS_FORECAST, f.filled(x[FORECAST]), 0 if is_blank(figures["forecast"]) else 1, "code")
     sheet.formula(r, SOURCE, f.source(x[CONTROLLER_LINES], sources), sources[figures["source"]], "text")
+    sheet.formula(r, HAS_COMPUTED, f.filled(x[COMPUTED]), 0 if is_blank(figures["forecast_computed"]) else 1, "code")
     sheet.cells[(r, CONTROLLER_LINES)].expect = float(figures["controller_lines"])
     sheet.cells[(r, CONTROLLER_LINES)].style = "code"
     sheet.cells[(r, COMPUTED)].expect = figure(figures["forecast_computed"])
@@ -87,7 +89,8 @@ def layout(result: Result) -> tuple[SheetLayout, str]:
             kind = [("MC_Kind", f.text(ref(CODE_ROW, FORECAST, "r")))]
             has = f.sumifs("MC_HasForecast", crit + kind)
             sheet.formula(r, FORECAST, f.given_or(has, f.sumifs("MC_Forecast", crit + kind), '""'), None)
-            sheet.formula(r, COMPUTED, f.given_or(has, f.sumifs("MC_ForecastComputed", crit + kind), '""'), None)
+            sheet.formula(r, COMPUTED, f.given_or(f.sumifs("MC_HasComputed", crit + kind),
+                                                  f.sumifs("MC_ForecastComputed", crit + kind), '""'), None)
             sheet.formula(r, CONTROLLER_LINES, f.sumifs("LF_HasController", [("LF_Sector", crit[0][1]), ("LF_Category", crit[1][1])]), None)
             _derived(sheet, r, row, labels, "amount", sources)
             r += 1
@@ -112,8 +115,8 @@ def layout(result: Result) -> tuple[SheetLayout, str]:
         key = f.text(ref(r, GROUP, "c"))
         for c in list(SUMMED) + [CONTROLLER_LINES]:
             sheet.formula(r, c, f.sumifs(f"{ref(FIRST, c, 'r')}:{ref(detail_last, c, 'r')}", [(crit_col, key)]), None)
-        has = f.sumifs(f"{ref(FIRST, HAS_FORECAST, 'r')}:{ref(detail_last, HAS_FORECAST, 'r')}", [(crit_col, key)])
-        for c in (FORECAST, COMPUTED):
+        for c, flag in ((FORECAST, HAS_FORECAST), (COMPUTED, HAS_COMPUTED)):
+            has = f.sumifs(f"{ref(FIRST, flag, 'r')}:{ref(detail_last, flag, 'r')}", [(crit_col, key)])
             total = f.sumifs(f"{ref(FIRST, c, 'r')}:{ref(detail_last, c, 'r')}", [(crit_col, key)])
             sheet.formula(r, c, f.given_or(has, total, '""'), None)
         _derived(sheet, r, groups.loc[group].to_dict(), labels, "group_total_amount", sources)
@@ -137,7 +140,7 @@ def layout(result: Result) -> tuple[SheetLayout, str]:
         sheet.widths[c] = 14
     sheet.widths[SECTOR] = sheet.widths[CATEGORY] = 11
     sheet.widths[LIGHT] = sheet.widths[SOURCE] = 11
-    sheet.widths.update({GROUP: 9, HAS_FORECAST: 9, CONTROLLER_LINES: 11})
+    sheet.widths.update({GROUP: 9, HAS_FORECAST: 9, CONTROLLER_LINES: 11, HAS_COMPUTED: 9})
     sheet.heights[HEADER_ROW] = 32
     return sheet, f"'{STATUS}'!${col(ACTUAL)}${last}"
 

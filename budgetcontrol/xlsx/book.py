@@ -93,7 +93,12 @@ class FileBook:
         sheet a workbook built by an earlier version lacks (e.g. Forecast), so every formula finds its Table."""
         tables = {name for ws in self.wb.worksheets for name in ws.tables}
         missing = [layout for layout in layouts if layout.role == "input" and layout.tables
-                   and layout.tables[0].name not in tables and layout.name not in self.wb.sheetnames]
+                   and layout.tables[0].name not in tables]
+        for layout in missing:
+            if layout.name in self.wb.sheetnames:
+                raise InputError(str(self.path), f"the workbook has a sheet '{layout.name}' of its own where this version "
+                                                 f"adds the Table {layout.tables[0].name}; rename that sheet and refresh again",
+                                 sheet=layout.name)
         generated = [layout for layout in layouts if layout.role != "input"]
         for layout in generated + missing:
             if layout.name in self.wb.sheetnames:

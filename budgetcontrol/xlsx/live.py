@@ -42,12 +42,12 @@ class LiveBook:
                 copy = Path(folder) / f"copy{suffix}"
                 self.book.api.SaveCopyAs(str(copy))
                 inputs = contract.load(copy)
-            self._inputs = dataclasses.replace(inputs, source=self.book.name)
             tables = {t.name for sheet in self.book.sheets for t in sheet.tables}
             missing = [spec.table for spec in YEARS if spec.table not in tables]
             if missing:  # adding sheets with Tables through Excel is left to the file refresh
                 raise InputError(self.book.name, f"the workbook has no Table {missing[0]} (built by an earlier version); "
                                                  f"rebuild it once: budgetcontrol build OLD.xlsm -o NEW.xlsm")
+            self._inputs = dataclasses.replace(inputs, source=self.book.name)
         return self._inputs
 
     def _table(self, name: str):
