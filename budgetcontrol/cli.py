@@ -177,6 +177,31 @@ def verify(workbook: Path = typer.Argument(..., help="A built workbook.")) -> No
     print(f"OK: all {compared} formula cells equal the engine's figures")
 
 
+@app.command()
+def synth(
+    out_dir: Path = typer.Argument(..., help="The data folder to write (new, or empty)."),
+    size: str = typer.Option("small", "--size", help="small (600 lines) | medium (6.000) | large (30.000 lines, 5.000 changes, 360.000 actual rows)"),
+    seed: int = typer.Option(1, "--seed", help="The same seed and sizes give the same files."),
+    lines: Optional[int] = typer.Option(None, "--lines", help="Original-budget lines (overrides --size)."),
+    changes: Optional[int] = typer.Option(None, "--changes", help="Changes (about 2,4 posting rows each)."),
+    months: Optional[int] = typer.Option(None, "--months", help="Months of actuals, 1–12 (the as-of month)."),
+) -> None:
+    """Write a deterministic synthetic municipality in the data contract (for benchmarks and scale tests)."""
+    from budgetcontrol import synth as synthetic
+
+    with _user_errors():
+        chosen = synthetic.Size.named(_choice("--size", size, tuple(synthetic.SIZES)))
+        for option, value, low, high in (("--lines", lines, 1, 10**7), ("--changes", changes, 0, 10**7), ("--months", months, 1, 12)):
+            if value is not None and not low <= value <= high:
+                raise InputError(option, f"{value} is not between {low} and {high}")
+        chosen = synthetic.Size(lines or chosen.lines, chosen.changes if changes is None else changes, months or chosen.months)
+        if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+            raise InputError(str(out_dir), "exists and is not an empty folder; synth writes a new data folder")
+        with _status(f"Writing {out_dir}…"):
+            counts = synthetic.write(out_dir, chosen, seed)
+    err.print(f"wrote {out_dir}: " + ", ".join(f"{name}.csv {kroner(n)} rows" for name, n in counts.items()), markup=False)
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,142 @@
+"""The benchmark: synthetic municipalities of three sizes through build, refresh, export and
+LibreOffice's full recalculation, each a separate process measured for wall time and peak memory
+(its own maximum resident set, from ``os.wait4``); the engine alone and the summary worksheet
+function in-process. Prints a table and writes ``bench/results.json``.
+
+    python bench/run.py                      # small, medium, large
+    python bench/run.py small medium --recalc-timeout 300
+
+Not a test: these machines are shared and noisy, so the targets (issue 7) are compared here, not asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CLI = [sys.executable, "-m", "budgetcontrol"]
+TARGETS = {"refresh_s": 10.0, "refresh_mb": 1536.0, "recalc_s": 60.0, "udf_cold_ms": 200.0, "udf_warm_ms": 20.0}
+
+
+def measured(command: list[str], timeout: float | None = None, stdout=subprocess.DEVNULL) -> dict:
+    """Wall time and peak memory (MB) of one process; ``timed_out`` when it ran past ``timeout``."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = None if timeout is None else start + timeout
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        if deadline is not None and time.perf_counter() > deadline:
+            os.killpg(process.pid, 9)
+            pid, status, usage = os.wait4(process.pid, 0)
+            return {"seconds": round(time.perf_counter() - start, 2), "peak_mb": round(usage.ru_maxrss / 1024, 1),
+                    "timed_out": True}
+        time.sleep(0.05)
+    error = process.stderr.read().decode(errors="replace")
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{error}")
+    return {"seconds": round(time.perf_counter() - start, 2), "peak_mb": round(usage.ru_maxrss / 1024, 1), "timed_out": False}
+
+
+def in_process(folder: Path) -> dict:
+    """The engine on the loaded inputs, and the summary worksheet function cold and warm."""
+    import pandas as pd
+
+    from budgetcontrol import contract, functions
+    from budgetcontrol.engine import compute
+
+    inputs = contract.load(folder)
+    start = time.perf_counter()
+    compute(inputs)
+    engine = time.perf_counter() - start
+    ranges = {}  # as xlwings hands Tables to a function: header first, floats, datetimes
+    for name, dates in (("budget", None), ("changes", "date"), ("actuals", "month")):
+        frame = pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
+        frame["amount"] = frame["amount"].astype(float)
+        if dates:
+            frame[dates] = pd.to_datetime(frame[dates]).dt.to_pydatetime()
+        ranges[name] = [list(frame.columns)] + frame.astype(object).values.tolist()
+    as_of = inputs.model.default_as_of.isoformat()
+    functions._computed.cache_clear()
+    timings = []
+    for _ in range(2):
+        start = time.perf_counter()
+        out = functions.summary(ranges["budget"], ranges["changes"], ranges["actuals"], as_of)
+        timings.append(time.perf_counter() - start)
+        if isinstance(out, str):
+            raise SystemExit(f"the summary function failed: {out}")
+    cold, warm = timings
+    return {"engine_s": round(engine, 2), "udf_cold_ms": round(cold * 1000), "udf_warm_ms": round(warm * 1000, 1)}
+
+
+def run(size: str, work: Path, recalc_timeout: float) -> dict:
+    data, book = work / size, work / f"{size}.xlsx"
+    row: dict = {"size": size}
+    row["synth"] = measured(CLI + ["synth", str(data), "--size", size])
+    counts = {name: sum(1 for _ in open(data / f"{name}.csv", encoding="utf-8")) - 1 for name in ("budget", "changes", "actuals")}
+    row.update({f"{name}_rows": n for name, n in counts.items()})
+    december = work / f"{size}-2026-12.csv"
+    with open(data / "actuals.csv", encoding="utf-8") as source, open(december, "w", encoding="utf-8") as out:
+        for i, line in enumerate(source):
+            if i == 0 or line.startswith("2026-12"):
+                out.write(line)
+    row["build"] = measured(CLI + ["build", str(data), "-o", str(book), "--as-of", "2026-11-30"])
+    row["refresh"] = measured(CLI + ["refresh", str(book), "--actuals", str(december)])
+    row["export"] = measured(CLI + ["export", str(data), "--table", "monthly", "--format", "csv"])
+    row["recalc"] = measured([sys.executable, "-c", f"from budgetcontrol.recalc import recalculate; "
+                                                    f"recalculate({str(book)!r}, {str(work / ('lo-' + size))!r})"],
+                             timeout=recalc_timeout)
+    row.update(in_process(data))
+    return row
+
+
+def table(rows: list[dict]) -> str:
+    def cell(step: dict) -> str:
+        text = f"{step['seconds']:.1f} s / {step['peak_mb']:.0f} MB"
+        return "> " + text if step["timed_out"] else text
+
+    lines = ["| size | budget lines | change rows | actual rows | build | refresh | export monthly | LibreOffice recalc "
+             "| engine | summary UDF cold / warm |", "|---|---:|---:|---:|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['size']} | {r['budget_rows']:,} | {r['changes_rows']:,} | {r['actuals_rows']:,} | {cell(r['build'])} "
+                     f"| {cell(r['refresh'])} | {cell(r['export'])} | {cell(r['recalc'])} | {r['engine_s']:.2f} s "
+                     f"| {r['udf_cold_ms']} ms / {r['udf_warm_ms']} ms |")
+    return "\n".join(lines).replace(",", ".")
+
+
+def machine() -> dict:
+    memory = next((int(line.split()[1]) // 1024 for line in open("/proc/meminfo") if line.startswith("MemTotal")), None) \
+        if Path("/proc/meminfo").exists() else None
+    return {"python": platform.python_version(), "system": platform.platform(), "cpus": os.cpu_count(), "memory_mb": memory,
+            "date": dt.date.today().isoformat()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", default=["small", "medium", "large"])
+    parser.add_argument("--recalc-timeout", type=float, default=600.0, help="seconds before LibreOffice is stopped")
+    parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bc-bench-") as tmp:
+        for size in args.sizes:
+            rows.append(run(size, Path(tmp), args.recalc_timeout))
+            print(table(rows[-1:]).splitlines()[-1], flush=True)
+    print()
+    print(table(rows))
+    args.out.write_text(json.dumps({"machine": machine(), "targets": TARGETS, "rows": rows}, indent=1) + "\n", encoding="utf-8")
+    print(f"\nwrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
