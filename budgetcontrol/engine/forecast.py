@@ -24,8 +24,9 @@ import pandas as pd
 from budgetcontrol.contract.tables import LINE, Inputs
 from budgetcontrol.contract.year_rules import outer_years
 from budgetcontrol.engine.corrected import order_lines
-from budgetcontrol.engine.monthly import KEY, month_of_date
+from budgetcontrol.engine.monthly import KEY, approved_until, projected
 from budgetcontrol.engine.phasing import PAIR
+from budgetcontrol.engine.rollup import actuals_to_date
 
 
 def years(inputs: Inputs) -> list[int]:
@@ -48,21 +49,15 @@ def lines(inputs: Inputs, weights: pd.DataFrame, as_of: dt.date) -> pd.DataFrame
     universe = pd.concat([frame[LINE] for frame in sources], ignore_index=True).drop_duplicates()
     out = order_lines(universe, model)
     keys = pd.MultiIndex.from_frame(out[LINE])
-    changes = inputs.changes
-    counted = changes[(changes["status"] == "approved") & (month_of_date(changes["date"], model.fiscal_year) <= last)]
-    booked = inputs.actuals[inputs.actuals["month"].str[5:7].astype(int) <= last]
-    out["corrected"] = _sum(inputs.budget, keys) + _sum(counted, keys)
-    out["actual_ytd"] = _sum(booked, keys)
+    out["corrected"] = _sum(inputs.budget, keys) + _sum(approved_until(inputs.changes, model.fiscal_year, last), keys)
+    out["actual_ytd"] = _sum(actuals_to_date(inputs.actuals, as_of), keys)
     shares = weights.assign(to_date=weights["month"] <= last)
     cum = shares[shares["to_date"]].groupby(PAIR)["weight"].sum()
     rest = shares[~shares["to_date"]].groupby(PAIR)["weight"].sum()
     pairs = pd.MultiIndex.from_frame(out[PAIR])
     out["cum_weight"] = cum.reindex(pairs, fill_value=0.0).to_numpy(float)
     out["rest_weight"] = rest.reindex(pairs, fill_value=0.0).to_numpy(float)
-    if model.forecast == "plan":
-        out["computed"] = out["actual_ytd"] + out["corrected"] * out["rest_weight"]
-    else:
-        out["computed"] = out["actual_ytd"] / out["cum_weight"].where(out["cum_weight"] != 0)
+    out["computed"] = projected(out["actual_ytd"], out["corrected"], out["cum_weight"], out["rest_weight"], model)
     given = inputs.forecast.set_index(LINE)["amount"]
     out["has_controller"] = keys.isin(given.index).astype(int)
     out["controller"] = given.reindex(keys).to_numpy(float)
@@ -70,10 +65,9 @@ def lines(inputs: Inputs, weights: pd.DataFrame, as_of: dt.date) -> pd.DataFrame
     out["forecast"] = out["controller"].where(controlled, out["computed"])
     out["adjustment"] = (out["forecast"] - out["computed"].fillna(0.0)).where(controlled, 0.0)  # a blank computed counts 0
     out["adopted"] = inputs.outer_budget.groupby(LINE).size().reindex(keys, fill_value=0).to_numpy(int)
-    adopted = inputs.outer_budget.set_index(["year"] + LINE)["amount"]
-    for k, year in enumerate(years(inputs)):
-        budget = adopted.xs(year, level="year") if year in adopted.index.get_level_values("year") else pd.Series(dtype=float)
-        amount = budget.reindex(keys).to_numpy(float) if k else np.full(len(out), np.nan)
+    adopted = inputs.outer_budget.set_index(LINE + ["year"])["amount"].unstack("year")  # outer years only (validated)
+    for year in years(inputs):
+        amount = adopted[year].reindex(keys).to_numpy(float) if year in adopted else np.full(len(out), np.nan)
         out[base_column(year)] = np.where(np.isnan(amount), out["forecast"], amount)
     return out
 

@@ -31,6 +31,23 @@ def month_of_date(dates: pd.Series, fiscal_year: int) -> pd.Series:
     return month.where(dates.dt.year <= fiscal_year, 13).astype(int)
 
 
+def approved_until(changes: pd.DataFrame, fiscal_year: int, last: int) -> pd.DataFrame:
+    """The approved change postings that count by the end of month ``last``, with the month ``m`` they
+    count from (nothing dated after that month's end counts)."""
+    counted = changes[changes["status"] == "approved"]
+    counted = counted.assign(m=month_of_date(counted["date"], fiscal_year).clip(upper=99))
+    return counted[counted["m"] <= last]
+
+
+def projected(actual_ytd: pd.Series, corrected: pd.Series, cum_weight: pd.Series, rest_weight: pd.Series,
+              model: Model) -> pd.Series:
+    """The forecast (forventet regnskab) by the model's method: plan = actual to date + the rest of the
+    phased budget; run_rate = actual to date ÷ the share phased to date (blank where none is)."""
+    if model.forecast == "plan":
+        return actual_ytd + corrected * rest_weight
+    return actual_ytd / cum_weight.where(cum_weight != 0)
+
+
 def _cumulative(frame: pd.DataFrame, value: str, month_col: str, keys: pd.DataFrame) -> pd.DataFrame:
     """Per key and month 1–12, the sum of ``value`` over rows whose ``month_col`` is on or before the month."""
     per_month = frame.groupby(KEY + [month_col])[value].sum().unstack(month_col)
@@ -46,9 +63,7 @@ def figures(base: pd.DataFrame, budget: pd.DataFrame, changes: pd.DataFrame, act
     last = as_of.month
     keys = base[KEY].drop_duplicates().reset_index(drop=True)
     original = budget.groupby(KEY)["amount"].sum().rename("original")
-    counted = changes[changes["status"] == "approved"]
-    counted = counted.assign(m=month_of_date(counted["date"], model.fiscal_year).clip(upper=99))
-    counted = counted[counted["m"] <= last]  # nothing dated after the as-of month's end counts
+    counted = approved_until(changes, model.fiscal_year, last)
     approved = _cumulative(counted, "amount", "m", keys).rename(columns={"amount": "approved"})
     booked = actuals.assign(m=actuals["month"].str[5:7].astype(int))
     booked = booked[booked["m"] <= last]
@@ -73,9 +88,7 @@ def derive(frame: pd.DataFrame, weights: pd.DataFrame, model: Model) -> pd.DataF
     out["budget_month"] = out["budget_ytd"] - out.groupby(KEY)["budget_ytd"].shift(1).fillna(0.0)
     out["actual_ytd"] = out.groupby(KEY)["actual_month"].cumsum()
     out["variance_ytd"] = model.sign * (out["actual_ytd"] - out["budget_ytd"])
-    plan = out["actual_ytd"] + out["corrected"] * out["rest_weight"]
-    run_rate = out["actual_ytd"] / out["cum_weight"].where(out["cum_weight"] != 0)
-    out["forecast"] = plan if model.forecast == "plan" else run_rate
+    out["forecast"] = projected(out["actual_ytd"], out["corrected"], out["cum_weight"], out["rest_weight"], model)
     out["expected_result"] = model.sign * (out["forecast"] - out["corrected"])
     out["consumption"] = out["actual_ytd"] / out["corrected"].where(out["corrected"] != 0)
     out["month"] = [f"{model.fiscal_year:04d}-{m:02d}" for m in out["m"]]

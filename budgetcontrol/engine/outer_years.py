@@ -32,7 +32,7 @@ def figures(lines: pd.DataFrame, line_forecasts: pd.DataFrame, savings: pd.DataF
     chosen = pairs(lines, line_forecasts, savings, model)
     index = pd.MultiIndex.from_tuples(chosen, names=PAIR) if chosen else pd.MultiIndex.from_arrays([[], []], names=PAIR)
     corrected = lines.groupby(PAIR)["corrected"].sum().reindex(index, fill_value=0.0)
-    bases = line_forecasts.groupby(PAIR)[[base_column(y) for y in years]].sum(min_count=0).reindex(index, fill_value=0.0)
+    bases = line_forecasts.groupby(PAIR)[[base_column(y) for y in years]].sum().reindex(index, fill_value=0.0)
     saved = savings.groupby(PAIR + ["year"])["amount"].sum()
     rows = []
     for pair in chosen:
@@ -57,10 +57,3 @@ def figures(lines: pd.DataFrame, line_forecasts: pd.DataFrame, savings: pd.DataF
 def saved(savings: pd.DataFrame, by: list[str]) -> pd.Series:
     """The savings summed by ``by`` and year (the Savings and Outer years sheets' breakdowns)."""
     return savings.groupby(by + ["year"], sort=False)["amount"].sum()
-
-
-def measures(savings: pd.DataFrame, by: list[str]) -> list[tuple]:
-    """The distinct ``by`` keys of the savings, catalogue by catalogue in the order they first appear."""
-    order = {c: i for i, c in enumerate(dict.fromkeys(savings["catalogue"]))}
-    keys = list(dict.fromkeys(map(tuple, savings[by].itertuples(index=False))))
-    return sorted(keys, key=lambda k: order[k[by.index("catalogue")]])

@@ -103,7 +103,7 @@ def month_end(month_ref: str) -> str:
 
 def counted_until(month_end_ref: str) -> str:
     """Postings count up to the month's end, but never after the as-of month's end."""
-    return f'"<="&MIN({month_end_ref},{AS_OF_MONTH_END})'
+    return up_to(f"MIN({month_end_ref},{AS_OF_MONTH_END})")
 
 
 def whole_month(month_ref: str) -> list[str]:

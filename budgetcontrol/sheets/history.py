@@ -82,11 +82,9 @@ def _row(sheet: SheetLayout, r: int, row: dict, sector: str, category: str) -> N
         sheet.put(r, NOTE, row["note"], "expected_label")
     else:
         sheet.put(r, YEAR, str(row["year"]), "code_text")  # a label (text), so no number is hard-coded
-        crit = [(_column("year"), ref(r, YEAR, "c")), (_column("sector"), f.text(keys[0])),
-                (_column("category"), f.text(keys[1]))]
-        for c, name in FIGURES.items():
-            sheet.formula(r, c, f.sumifs(_column(name), crit), float(row[name]), style)
         match = [("year", ref(r, YEAR, "c")), ("sector", f.text(keys[0])), ("category", f.text(keys[1]))]
+        for c, name in FIGURES.items():
+            sheet.formula(r, c, f.sumifs(_column(name), [(_column(key), cell) for key, cell in match]), float(row[name]), style)
         sheet.formula(r, NOTE, f.text_lookup(HISTORY.table, "note", match), row["note"] or "", "text")
     sheet.formula(r, RESULT_ORIGINAL, f.variance(ref(r, ACTUAL), ref(r, ORIGINAL)), float(row["result_original"]), style)
     sheet.formula(r, RESULT_CORRECTED, f.variance(ref(r, ACTUAL), ref(r, CORRECTED)), float(row["result_corrected"]), style)

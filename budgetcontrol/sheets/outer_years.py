@@ -32,7 +32,6 @@ class _Sheet:
     """Row writing for one sheet: the year columns and the figures the engine expects."""
 
     def __init__(self, result: Result):
-        self.result = result
         self.model = result.inputs.model
         self.years = years(result.inputs)
         self.figures = result.outer_years.set_index(["sector", "category", "year"]).sort_index()
@@ -56,11 +55,10 @@ class _Sheet:
             base = f.sumifs(f.year_column("LF_Bases", "LF_Years", self.year(c)), [(f"LF_{n.title()}", v) for n, v in keys])
             self.sheet.formula(r, c, base, self.figures.at[(sector, category, year), "base"], style)
 
-    def sums(self, r: int, label: str, rows: list[int], key: tuple[str, str], style: str, corrected: bool = True) -> None:
-        """A total row: the sum of ``rows`` in every column (the corrected column too when asked)."""
+    def sums(self, r: int, label: str, rows: list[int], key: tuple[str, str], style: str) -> None:
+        """A total row: the sum of ``rows`` in the corrected column and every year's."""
         self.sheet.put(r, LABEL, label, "total_label" if style == "total_amount" else "group_total_label")
-        columns = ([(CORRECTED, None)] if corrected else []) + self.columns()
-        for c, year in columns:
+        for c, year in [(CORRECTED, None)] + self.columns():
             name, at = ("corrected", self.years[0]) if year is None else ("base", year)
             self.sheet.formula(r, c, f.plus([ref(x, c) for x in rows]), self.figures.at[(*key, at), name], style)
 
@@ -127,7 +125,7 @@ def layout(result: Result) -> SheetLayout:
             r += 1
             sheet.put(r, LABEL, catalogue, "indent")
             sheet.put(r, CATALOGUE, catalogue, "code_text")
-            for (_, measure) in engine.measures(own[own["catalogue"] == catalogue], ["catalogue", "measure"]):
+            for measure in dict.fromkeys(own.loc[own["catalogue"] == catalogue, "measure"]):
                 r += 1
                 sheet.put(r, SECTOR, sector, "code_text")
                 sheet.put(r, CATALOGUE, catalogue, "code_text")

@@ -56,7 +56,8 @@ def layout(result: Result) -> SheetLayout:
 
     for catalogue in dict.fromkeys(savings["catalogue"]):
         sheet.put(r, LABEL, catalogue, "group_heading")
-        for _, measure, sector in engine.measures(savings[savings["catalogue"] == catalogue], ["catalogue", "measure", "sector"]):
+        own = savings[savings["catalogue"] == catalogue]
+        for measure, sector in dict.fromkeys(map(tuple, own[["measure", "sector"]].itertuples(index=False))):
             r += 1
             for c, code in ((CATALOGUE, catalogue), (MEASURE, measure), (SECTOR, sector)):
                 sheet.put(r, c, code, "code_text")
