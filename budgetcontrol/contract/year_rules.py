@@ -29,8 +29,8 @@ def _first_duplicate(out: pd.DataFrame, key: list[str]):
     return out.index[dup.argmax()] if dup.any() else None
 
 
-def _line(row: pd.Series) -> str:
-    return "/".join(str(row[c]) or "(blank)" for c in LINE)
+def _line(row: pd.Series, columns: list[str] = LINE) -> str:
+    return "/".join(str(row[c]) or "(blank)" for c in columns)
 
 
 def _in_outer_years(out: pd.DataFrame, model: Model, fail: Fail, what: str) -> None:
@@ -90,8 +90,7 @@ def check_lines(tables: dict[str, pd.DataFrame], key: str, fail: Fail) -> None:
     if unknown:
         idx = unknown[0]
         what = {"forecast": "forecast", "outer_budget": "adopted budget", "savings": "saving"}[key]
-        line = "/".join(str(frame.at[idx, c]) or "(blank)" for c in columns)
-        raise fail(idx, "activity", f"{what} for line {line}, which is in neither the budget, the changes nor the "
+        raise fail(idx, "activity", f"{what} for line {_line(frame.loc[idx], columns)}, which is in neither the budget, the changes nor the "
                                     f"actuals (check the activity{'' if key == 'savings' else ' and kind'}; a new line "
                                     f"needs a budget row first, amount 0)")
 
