@@ -202,6 +202,39 @@ def synth(
     err.print(f"wrote {out_dir}: " + ", ".join(f"{name}.csv {kroner(n)} rows" for name, n in counts.items()), markup=False)
 
 
+@app.command()
+def rollup(
+    data_dirs: list[Path] = typer.Argument(..., help="Data folders, one per municipality."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="The CSV file to write (default: print it)."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="The as-of date for every folder (YYYY-MM-DD). "
+                                                              "Default: each model's as_of, else the end of its fiscal year."),
+    memory_limit: str = typer.Option("1GB", "--memory-limit", help="DuckDB's memory limit; beyond it, it spills to a temporary folder."),
+) -> None:
+    """Sum many municipalities' data folders into one summary (municipality, sector, category, kind, then the
+    national total per category and kind), by DuckDB over the CSV files, out of core."""
+    from budgetcontrol import rollup_many
+    from budgetcontrol.xlsx.safe import write_atomically
+
+    with _user_errors():
+        date = _as_of(as_of)
+        if output is not None and output.is_dir():
+            raise InputError(str(output), "is a folder, not a CSV file")
+        if output is not None and not output.parent.exists():
+            raise InputError(str(output), f"folder '{output.parent}' does not exist")
+        with _status(f"Summing {len(data_dirs)} data folders…"):
+            result = rollup_many.rollup(data_dirs, date, memory_limit)
+        text = rollup_many.render(result.rows)
+        if output is not None:
+            try:
+                write_atomically(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+            except OSError as exc:
+                raise InputError(str(output), f"cannot write the file: {exc.strerror or exc}") from None
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        err.print(f"wrote {output}: {result.municipalities} municipalities, {kroner(result.rows_read)} rows read", markup=False)
+
+
 def main() -> None:
     app()
 
