@@ -129,7 +129,8 @@ def refresh(book: Book, export: str | Path, month: str | None = None) -> Report:
     actuals = actuals.iloc[actuals["month"].argsort(kind="stable")].reset_index(drop=True)
     as_of_before = model.default_as_of
     as_of = _as_of_after(as_of_before, month, kept)
-    fresh = dataclasses.replace(inputs, actuals=actuals, model=model.model_copy(update={"as_of": as_of}))
+    written = {**inputs.table_rows, ACTUALS.table: max(len(actuals), 1)}  # the Table as _write_actuals leaves it
+    fresh = dataclasses.replace(inputs, actuals=actuals, model=model.model_copy(update={"as_of": as_of}), table_rows=written)
     result = compute(fresh, as_of)
     _write_actuals(book, month, rows)
     _complete_phasing(book, inputs, result)

@@ -54,15 +54,15 @@ def compare(layouts: list[SheetLayout], recalculated: str | Path) -> tuple[list[
     mismatches: list[Mismatch] = []
     compared = 0
     for layout in layouts:
-        formulas = [(pos, cell) for pos, cell in layout.cells.items() if cell.formula]
+        formulas = [(r, c, expect) for r, c, _, formula, expect in layout.entries() if formula]
         if not formulas:
             continue
         grid = wb.get_sheet_by_name(layout.name).to_python(skip_empty_area=False)
-        for (r, c), cell in formulas:
+        for r, c, expect in formulas:
             got = grid[r - 1][c - 1] if r - 1 < len(grid) and c - 1 < len(grid[r - 1]) else None
             compared += 1
-            if cell.expect is None or not same(cell.expect, got):
-                mismatches.append(Mismatch(layout.name, ref(r, c), cell.expect, got))
+            if expect is None or not same(expect, got):
+                mismatches.append(Mismatch(layout.name, ref(r, c), expect, got))
     return _errors_rechecked(mismatches, recalculated), compared
 
 

@@ -146,3 +146,35 @@ def test_a_month_cell_dated_mid_or_end_of_month_counts_alike_in_workbook_and_eng
     june_actuals = compute(load(book)).summary.query("sector == '' and category == '' and kind == 'net'")["actual"].item()
     first_half = compute(load(EXAMPLE), dt.date(2014, 6, 30)).summary.query("sector == '' and category == '' and kind == 'net'")["actual"].item()
     assert june_actuals == first_half
+
+
+def test_actuals_and_changes_typed_below_the_ledger_rows_count_everywhere(soffice, tmp_path):
+    """The per-line and per-month sheets read the Ledger's sorted sums of the rows written; rows typed
+    below them since are added by the formulas themselves: every figure equals the engine on the
+    workbook's own Tables (the Ledger and the Audit list still hold the written rows until a refresh)."""
+    book = tmp_path / "aalborg.xlsx"
+    build(EXAMPLE, book)
+    append_table_row(book, "Actuals", "Actuals", [dt.date(2014, 3, 1), "BU", "service", None, "expense", 500.0])
+    append_table_row(book, "Changes", "Changes", ["C14-98", dt.date(2014, 2, 1), "pending", "supplementary", "BU",
+                                                  "service", None, "expense", 700.0, "Ny", None])
+    recalculated = recalculate(book, tmp_path / "lo")
+    result = compute(load(book))
+    expected = [layout for layout in layouts(result) if layout.name not in ("Ledger", "Audit")]
+    mismatches, compared = compare(expected, recalculated)
+    ledger_rows = {str(5 + i) for i, check in enumerate(result.checks) if check.key.startswith("ledger_")}
+    mismatches = [m for m in mismatches if not (m.sheet == "Checks" and m.cell[1:] in ledger_rows)]  # their sums, as written
+    assert [str(m) for m in mismatches] == [] and compared > 1000
+    sheet = grid(recalculated, "Corrected budget")
+    codes, row = sheet[4], sheet[5]  # the code row and BU/service/expense
+    assert row[:4] == ["BU", "service", "", "expense"] and row[codes.index("pending")] == 12000 + 700  # pending in the data + the typed row
+
+
+def test_an_edit_to_rows_the_ledger_summed_shows_as_a_break_until_the_refresh(soffice, tmp_path):
+    book = tmp_path / "aalborg.xlsx"
+    build(EXAMPLE, book)
+    wb = openpyxl.load_workbook(book)
+    wb["Actuals"]["F4"] = wb["Actuals"]["F4"].value + 1  # an amount the Ledger summed
+    wb.save(book)
+    checks = {r[1]: r[5] for r in grid(recalculate(book, tmp_path / "lo"), "Checks")[4:] if r[1]}
+    assert checks["Ledger: Actuals-tabellens summerede rækker er uændrede siden opdateringen (ellers: opdater projektmappen)"] == "BRUD"
+    assert checks["Ledger: Budget-tabellens summerede rækker er uændrede siden opdateringen (ellers: opdater projektmappen)"] == "OK"

@@ -103,6 +103,7 @@ class Inputs:
     history: pd.DataFrame = field(default_factory=lambda: empty(HISTORY))
     outer_budget: pd.DataFrame = field(default_factory=lambda: empty(OUTER_BUDGET))
     savings: pd.DataFrame = field(default_factory=lambda: empty(SAVINGS))
+    table_rows: dict[str, int] = field(default_factory=dict)  # body rows (blank ones too) of a workbook's Tables, by name
 
 
 def empty(spec: TableSpec) -> pd.DataFrame:

@@ -232,4 +232,6 @@ def load_workbook_inputs(path: str | Path) -> Inputs:
         locates[spec.key] = locate
     check_excel_matching(tables, {k: file for k in tables}, locates)
     check_all_lines(tables, lambda key: lambda idx, column, message: InputError(file, message, **locates[key](idx, column)))
-    return Inputs(model=model, source=file, **tables)
+    extents = {spec.table: _table(wb, spec.table, file) for spec in SPECS}
+    rows = {name: table.end[0] - table.start[0] + 1 for name, table in extents.items()}
+    return Inputs(model=model, source=file, table_rows=rows, **tables)

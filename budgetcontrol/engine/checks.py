@@ -87,3 +87,13 @@ def forecasts(inputs: Inputs, line_forecasts: pd.DataFrame) -> list[Check]:
     counted = float(line_forecasts["controller"].fillna(0.0).sum())
     return [Check("forecast_counted", counted, float(inputs.forecast["amount"].sum()), inputs.model.tolerance),
             Check("outer_budget_counted", float(line_forecasts["adopted"].sum()), float(len(inputs.outer_budget)), 0.0)]
+
+
+def ledger(inputs: Inputs) -> list[Check]:
+    """The workbook's Ledger sheet sums the Budget, Changes and Actuals Tables' rows as they were written; on
+    the Checks sheet each block's total is held against those rows (an edit since breaks until a refresh)."""
+    tol = inputs.model.tolerance
+    return [Check(f"ledger_{name.lower()}", total, total, tol)
+            for name, total in (("Budget", float(inputs.budget["amount"].sum())),
+                                ("Changes", float(inputs.changes["amount"].sum())),
+                                ("Actuals", float(inputs.actuals["amount"].sum())))]

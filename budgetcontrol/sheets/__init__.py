@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from budgetcontrol.engine import Result
-from budgetcontrol.sheets import (audit, checks, corrected, history, inputs, line_forecast, monthly, monthly_calc, outer_years,
+from budgetcontrol.sheets import (audit, checks, corrected, history, inputs, ledger, line_forecast, monthly, monthly_calc, outer_years,
                                   savings, settings, status, summary, targets)
 from budgetcontrol.sheets.layout import SheetLayout, range_ref
 from budgetcontrol.sheets.names import ORDER
@@ -31,6 +31,7 @@ def layouts(result: Result) -> list[SheetLayout]:
         savings.layout(result),
         monthly_calc.layout(result),
         line_forecast.layout(result),
+        ledger.layout(result),
         summary_sheet,
         corrected.layout(result, audit.rows_by_line(result)),
         audit.layout(result, line_rows),

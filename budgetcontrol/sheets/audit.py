@@ -59,8 +59,8 @@ def layout(result: Result, line_rows: dict[tuple, int]) -> SheetLayout:
         sheet.formula(r, POS["status"], f"INDEX({f.column('Changes', 'status')},{pos_ref})", values["status"], "text")
         sheet.put(r, POS["description"], values["description"] or None, "text")
         line = [ref(r, POS[k], "c") for k in LINE]
-        crit = [(f.column("Changes", "change_id"), f.text(cid))] + f.line_criteria("Changes", *line)
-        sheet.formula(r, POS["amount"], f.sumifs(f.column("Changes", "amount"), crit), values["amount"])
+        sheet.formula(r, POS["amount"], f.audit_amount(f"ROWS({ref(FIRST, POS['change_id'], 'cr')}:{cid})", cid, line),
+                      values["amount"])
         status, date, amount = (ref(r, POS[k], "c") for k in ("status", "date", "amount"))
         sheet.formula(r, POS["counted"], f"IF(AND({status}={f.APPROVED},{date}<={f.AS_OF}),{amount},0)", values["counted"])
         back = line_rows.get(tuple(values[k] for k in LINE))

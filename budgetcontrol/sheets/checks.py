@@ -34,6 +34,9 @@ LABELS = {
                         "(ellers: en linje uden budget, ændringer eller regnskab; opdater projektmappen)",
     "outer_budget_counted": "Vedtagne budgetter for overslagsår (OuterBudget-tabellen) tæller alle på arket Line forecast "
                             "(antal rækker; ellers: opdater projektmappen)",
+    "ledger_budget": "Ledger: Budget-tabellens summerede rækker er uændrede siden opdateringen (ellers: opdater projektmappen)",
+    "ledger_changes": "Ledger: Changes-tabellens summerede rækker er uændrede siden opdateringen (ellers: opdater projektmappen)",
+    "ledger_actuals": "Ledger: Actuals-tabellens summerede rækker er uændrede siden opdateringen (ellers: opdater projektmappen)",
 }
 
 
@@ -61,6 +64,9 @@ def _formulas(result: Result, anchors: Anchors, status_total: str) -> dict[str, 
         "status_actual": (status_total, f.sumifs("Actuals[amount]", f.actual_to_date())),
         "forecast_counted": ("SUM(LF_Controller)", "SUM(Forecast[amount])"),
         "outer_budget_counted": ("SUM(LF_Adopted)", "COUNT(OuterBudget[amount])"),
+        "ledger_budget": (f.summarised_rows("Budget"), "INDEX(LG_BudgetByLine_Cum,ROWS(LG_BudgetByLine_Cum))"),
+        "ledger_changes": (f.summarised_rows("Changes"), "INDEX(LG_ChangesByAuditRow_Cum,ROWS(LG_ChangesByAuditRow_Cum))"),
+        "ledger_actuals": (f.summarised_rows("Actuals"), "INDEX(LG_ActualsByLine_Cum,ROWS(LG_ActualsByLine_Cum))"),
         "dates_valid": ("COUNTA(Changes[date])-COUNT(Changes[date])+COUNTA(Actuals[month])-COUNT(Actuals[month])", "0"),
     }
 

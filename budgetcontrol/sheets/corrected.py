@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from budgetcontrol.engine import Result
 from budgetcontrol.sheets import formulas as f
-from budgetcontrol.sheets import heading
+from budgetcontrol.sheets import heading, ledger
 from budgetcontrol.sheets.layout import Conditional, SheetLayout, col, range_ref, ref
 from budgetcontrol.sheets.names import AUDIT, CORRECTED
 
@@ -19,7 +19,7 @@ KEYS = ["sector", "category", "activity", "kind"]
 
 def columns(types: list[str]) -> list[str]:
     """Column keys in sheet order (A = 1)."""
-    return KEYS + ["original"] + [f"type:{t}" for t in types] + ["approved", "corrected", "pending", "in_budget", "drill"]
+    return KEYS + ["original"] + [f"type:{t}" for t in types] + ["approved", "corrected", "pending", "in_budget", "drill", "line"]
 
 
 def position(types: list[str], key: str) -> int:
@@ -53,31 +53,30 @@ def layout(result: Result, audit_rows: dict[tuple, tuple[int, int]]) -> SheetLay
     labels = {"sector": "Sektor", "category": "Kategori", "activity": "Aktivitet", "kind": "Art",
               "original": model.label("original"), "approved": model.label("approved_changes"),
               "corrected": model.label("corrected"), "pending": model.label("pending"),
-              "in_budget": "I oprindeligt budget (1/0)", "drill": "Ændringer"}
+              "in_budget": "I oprindeligt budget (1/0)", "drill": "Ændringer", "line": "Linje nr. (nøgle på Ledger)"}
     type_labels = model.type_labels
     for key, c in pos.items():
         label = type_labels.get(key[5:], key[5:]) if key.startswith("type:") else labels[key]
         sheet.put(HEADER_ROW, c, label, "header_wrap")
         sheet.put(CODE_ROW, c, key[5:] if key.startswith("type:") else key, "code")
 
+    numbers = ledger.line_numbers(result)
     for i, values in enumerate(result.lines.to_dict(orient="records")):
         r = FIRST + i
         for key in KEYS:
             sheet.put(r, pos[key], values[key] or None, "code_text")
+        sheet.formula(r, pos["line"], f.numbered("LG_CorrectedLine", ref(FIRST, pos["line"], "cr"), ref(r, pos["line"], "c")),
+                      numbers[tuple(values[k] for k in KEYS)], "integer")
         cells = [ref(r, pos[k], "c") for k in KEYS]
-        sheet.formula(r, pos["original"], f.sumifs(f.column("Budget", "amount"), f.line_criteria("Budget", *cells)),
-                      values["original"])
+        line = ref(r, pos["line"], "c")
+        sheet.formula(r, pos["original"], f.line_original(line, cells), values["original"])
         for t in types:
             c = pos[f"type:{t}"]
-            crit = f.line_criteria("Changes", *cells) + [(f.column("Changes", "type"), f.text(ref(CODE_ROW, c, "r")))] + f.counted()
-            sheet.formula(r, c, f.sumifs(f.column("Changes", "amount"), crit), values[f"type:{t}"])
-        sheet.formula(r, pos["approved"], f.sumifs(f.column("Changes", "amount"), f.line_criteria("Changes", *cells) + f.counted()),
-                      values["approved"])
+            sheet.formula(r, c, f.line_type(line, cells, ref(CODE_ROW, c, "r")), values[f"type:{t}"])
+        sheet.formula(r, pos["approved"], f.line_approved(line, cells, f.AS_OF), values["approved"])
         sheet.formula(r, pos["corrected"], f"{ref(r, pos['original'])}+{ref(r, pos['approved'])}", values["corrected"])
-        sheet.formula(r, pos["pending"], f.sumifs(f.column("Changes", "amount"), f.line_criteria("Changes", *cells) + f.waiting()),
-                      values["pending"])
-        sheet.formula(r, pos["in_budget"], f"IF({f.countifs(f.line_criteria('Budget', *cells))}>0,1,0)",
-                      values["in_budget"], "flag")
+        sheet.formula(r, pos["pending"], f.line_pending(line, cells), values["pending"])
+        sheet.formula(r, pos["in_budget"], f.line_in_budget(line, cells), values["in_budget"], "flag")
         first_audit, n = audit_rows.get(tuple(values[k] for k in KEYS), (None, 0))
         if first_audit:
             sheet.put(r, pos["drill"], f"{n} ændring{'er' if n != 1 else ''} →", "link", link=f"'{AUDIT}'!A{first_audit}")

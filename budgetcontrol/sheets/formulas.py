@@ -253,3 +253,138 @@ def text_lookup(table: str, name: str, keys: list[tuple[str, str]]) -> str:
 def flag(test: str) -> str:
     """1 where ``test`` holds, else 0."""
     return f"IF({test},1,0)"
+
+
+# ---- issue 7: the Ledger sheet's sorted sums instead of SUMIFS over every input row ----
+def ledger(block: str, lo: str, hi: str) -> str:
+    """The sum of a Ledger block's amounts with ``lo`` < key ≤ ``hi``: two binary searches on its sorted keys."""
+    keys, cum = f"LG_{block}_Key", f"LG_{block}_Cum"
+    return f"INDEX({cum},MATCH({hi},{keys},1))-INDEX({cum},MATCH({lo},{keys},1))"
+
+
+def in_ledger(block: str, key: str) -> str:
+    """True where a Ledger block has the key."""
+    keys = f"LG_{block}_Key"
+    return f"INDEX({keys},MATCH({key},{keys},1))={key}"
+
+
+def _below(table_column: str) -> str:
+    """The rows of a Table column below the ones the Ledger sums (rows typed since it was written)."""
+    table = table_column.split("[", 1)[0]
+    return f"INDEX({table_column},LG_Rows_{table}+1):INDEX({table_column},ROWS({table_column}))"
+
+
+def _typed_since(table_column: str, then: str) -> str:
+    table = table_column.split("[", 1)[0]
+    return f"IF(ROWS({table_column})>LG_Rows_{table},{then},0)"
+
+
+def typed_sum(sum_range: str, criteria: list[tuple[str, str]]) -> str:
+    """SUMIFS over the Table rows typed below the Ledger's rows (0 when there are none)."""
+    return _typed_since(sum_range, sumifs(_below(sum_range), [(_below(rng), crit) for rng, crit in criteria]))
+
+
+def typed_count(criteria: list[tuple[str, str]]) -> str:
+    """COUNTIFS over the Table rows typed below the Ledger's rows (0 when there are none)."""
+    return _typed_since(criteria[0][0], countifs([(_below(rng), crit) for rng, crit in criteria]))
+
+
+def step(number: str, name: str, plus: str = "") -> str:
+    """A Ledger key: ``number`` × the step ``name`` (+ ``plus``)."""
+    return f"{number}*{name}" + (f"+{plus}" if plus else "")
+
+
+def summarised_rows(table: str) -> str:
+    """The sum of the Table's rows the Ledger summarised (fewer if rows were deleted since)."""
+    amount = column(table, "amount")
+    return f"SUM(INDEX({amount},1):INDEX({amount},MIN(LG_Rows_{table},ROWS({amount}))))"
+
+
+def line_original(line: str, keys: list[str]) -> str:
+    """A line's original budget: its Ledger sum and rows typed into Budget since."""
+    return (f"{ledger('BudgetByLine', f'{line}-1', line)}"
+            f"+{typed_sum(column('Budget', 'amount'), line_criteria('Budget', *keys))}")
+
+
+def line_approved(line: str, keys: list[str], until: str) -> str:
+    """A line's approved changes dated on or before ``until``."""
+    return (f"{ledger('ApprovedByLine', step(line, 'LG_DateStep'), step(line, 'LG_DateStep', until))}"
+            f"+{typed_sum(column('Changes', 'amount'), line_criteria('Changes', *keys) + counted(until=until))}")
+
+
+def line_corrected(line: str, keys: list[str], until: str) -> str:
+    """A line's corrected budget: original + approved changes dated on or before ``until``."""
+    return f"{line_original(line, keys)}+{line_approved(line, keys, until)}"
+
+
+def line_actual(line: str, keys: list[str]) -> str:
+    """A line's actuals of the months up to the as-of month."""
+    hi = step(line, "LG_MonthStep", f"MONTH({AS_OF_MONTH_END})")
+    return (f"{ledger('ActualsByLine', step(line, 'LG_MonthStep'), hi)}"
+            f"+{typed_sum(column('Actuals', 'amount'), line_criteria('Actuals', *keys) + actual_to_date())}")
+
+
+def line_type(line: str, keys: list[str], type_code: str) -> str:
+    """A line's approved changes of one type (its code in ``type_code``) dated on or before the as-of date."""
+    first = f"{step(line, 'LG_TypeStep')}+{step(f'MATCH({text(type_code)},LG_TypeCodes,0)', 'LG_DateStep')}"
+    crit = line_criteria("Changes", *keys) + [(column("Changes", "type"), text(type_code))] + counted()
+    return f"{ledger('ApprovedByType', first, f'{first}+{AS_OF}')}+{typed_sum(column('Changes', 'amount'), crit)}"
+
+
+def line_pending(line: str, keys: list[str]) -> str:
+    """A line's pending changes dated on or before the as-of date."""
+    return (f"{ledger('PendingByLine', step(line, 'LG_DateStep'), step(line, 'LG_DateStep', AS_OF))}"
+            f"+{typed_sum(column('Changes', 'amount'), line_criteria('Changes', *keys) + waiting())}")
+
+
+def line_in_budget(line: str, keys: list[str]) -> str:
+    """1 where the line has a row in the Budget Table, else 0."""
+    return flag(f"OR({in_ledger('BudgetByLine', line)},{typed_count(line_criteria('Budget', *keys))}>0)")
+
+
+def group_corrected(group: str, keys, month_end_ref: str) -> str:
+    """A Monthly calc group's corrected budget by a month's end (never after the as-of month's end);
+    ``keys(table)`` gives the group's criteria on a Table."""
+    until = f"MIN({month_end_ref},{AS_OF_MONTH_END})"
+    approved = keys("Changes") + [(column("Changes", "status"), APPROVED), (column("Changes", "date"), up_to(until))]
+    return (f"{ledger('BudgetByGroup', f'{group}-1', group)}+{typed_sum(column('Budget', 'amount'), keys('Budget'))}"
+            f"+{ledger('ApprovedByGroup', step(group, 'LG_DateStep'), step(group, 'LG_DateStep', until))}"
+            f"+{typed_sum(column('Changes', 'amount'), approved)}")
+
+
+def group_actual_ytd(group: str, keys, month_end_ref: str) -> str:
+    """A group's actuals from January to a month (never after the as-of month)."""
+    until = f"MIN({month_end_ref},{AS_OF_MONTH_END})"
+    hi = step(group, "LG_MonthStep", f"MONTH({until})")
+    return (f"{ledger('ActualsByGroup', step(group, 'LG_MonthStep'), hi)}"
+            f"+{typed_sum(column('Actuals', 'amount'), keys('Actuals') + [(column('Actuals', 'month'), up_to(until))])}")
+
+
+def group_actual_month(group: str, keys, month_ref: str, month_end_ref: str) -> str:
+    """A group's actuals of one month (0 after the as-of month)."""
+    at = step(group, "LG_MonthStep", f"MONTH({month_ref})")
+    first, until = in_month(month_ref, month_end_ref)
+    typed = typed_sum(column("Actuals", "amount"), keys("Actuals") + [(column("Actuals", "month"), first),
+                                                                      (column("Actuals", "month"), until)])
+    return f"IF({month_end_ref}>{AS_OF_MONTH_END},0,{ledger('ActualsByGroup', f'{at}-1', at)})+{typed}"
+
+
+def audit_amount(number: str, change_id: str, keys: list[str]) -> str:
+    """The amount of one change on one line: the Audit row ``number``'s Ledger sum and rows typed since."""
+    crit = [(column("Changes", "change_id"), text(change_id))] + line_criteria("Changes", *keys)
+    return f"{ledger('ChangesByAuditRow', f'{number}-1', number)}+{typed_sum(column('Changes', 'amount'), crit)}"
+
+
+def row_number(first: str, here: str) -> str:
+    """The row's number in its block (1 in the first row)."""
+    return f"ROWS({first}:{here})"
+
+
+def numbered(name: str, first: str, here: str) -> str:
+    """The number a Ledger column holds for this row of the block (same order)."""
+    return f"INDEX({name},{row_number(first, here)})"
+
+
+def line_weight(weights: str, line: str) -> str:
+    """A line's phased share in the as-of month, read from its group's row on Monthly calc (12 rows a group)."""
+    return f"INDEX({weights},(INDEX(LG_LineGroup,{line})-1)*{MONTHS_IN_YEAR}+MONTH({AS_OF_MONTH_END}))"

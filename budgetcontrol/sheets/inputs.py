@@ -11,7 +11,7 @@ import pandas as pd
 from budgetcontrol.contract.model import Model
 from budgetcontrol.contract.tables import (ACTIVITY, ACTUALS, BUDGET, CHANGES, FORECAST, HISTORY, OUTER_BUDGET, PHASING,
                                             SAVINGS, TARGETS, Inputs, TableSpec)
-from budgetcontrol.sheets.layout import SheetLayout, Table
+from budgetcontrol.sheets.layout import Bulk, Column, SheetLayout, Table
 
 HEADER_ROW = 3
 STYLE = {"amount": "input_amount", "date": "input_date", "month": "input_month", "weight": "input_weight",
@@ -51,6 +51,15 @@ def cell_value(value, vtype: str):
     return None if value == "" else value
 
 
+KINDS = {"month": "date", "date": "date", "amount": "number", "weight": "number", "count": "number",
+         "month_number": "integer", "year": "integer"}
+
+
+def _column(values: pd.Series, vtype: str) -> Column:
+    """A Table column as the writer streams it: typed values (blank text = an empty cell) and the column's style."""
+    return Column([cell_value(v, vtype) for v in values.tolist()], KINDS.get(vtype, "text"), STYLE.get(vtype, "input_text"))
+
+
 def layout(spec: TableSpec, frame: pd.DataFrame, model: Model) -> SheetLayout:
     sheet = SheetLayout(SHEET_NAMES.get(spec.key, spec.table), "input")
     sheet.put(1, 1, f"{spec.table} ({spec.file})", "title")
@@ -58,12 +67,7 @@ def layout(spec: TableSpec, frame: pd.DataFrame, model: Model) -> SheetLayout:
     sheet.put(2, 1, f"{NOTES[spec.key]}{unit}", "note")
     for c, name in enumerate(spec.names, start=1):
         sheet.put(HEADER_ROW, c, name, "header")
-    types = dict(spec.columns)
-    columns = [frame[name].tolist() for name in spec.names]
-    for r, values in enumerate(zip(*columns), start=HEADER_ROW + 1):
-        for c, (name, value) in enumerate(zip(spec.names, values), start=1):
-            vtype = types[name]
-            sheet.put(r, c, cell_value(value, vtype), STYLE.get(vtype, "input_text"))
+    sheet.bulk.append(Bulk(HEADER_ROW + 1, 1, [_column(frame[name], vtype) for name, vtype in spec.columns]))
     last = HEADER_ROW + max(len(frame), 1)
     sheet.tables.append(Table(spec.table, HEADER_ROW, last, 1, spec.names, "TableStyleLight9"))
     sheet.freeze = f"A{HEADER_ROW + 1}"

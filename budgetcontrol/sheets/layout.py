@@ -57,6 +57,31 @@ class Cell:
 
 
 @dataclass
+class Column:
+    """One column of a :class:`Bulk`: a value per row (a formula text without "=" for kind "formula";
+    None = an empty cell), of one kind and style; ``expect`` holds a formula column's engine figures."""
+
+    values: Any
+    kind: str  # number | integer | text | date | formula
+    style: str = "text"
+    expect: Any = None
+
+
+@dataclass
+class Bulk:
+    """Many rows of a sheet given column by column (input Tables, the Ledger): written straight into the
+    file by ``xlsx/stream.py`` instead of cell by cell. Rows below every cell of the sheet's ``cells``."""
+
+    first_row: int
+    first_col: int
+    columns: list[Column]
+
+    @property
+    def rows(self) -> int:
+        return max((len(c.values) for c in self.columns), default=0)
+
+
+@dataclass
 class Table:
     name: str
     first_row: int  # header row
@@ -117,6 +142,19 @@ class SheetLayout:
     validations: list[Validation] = field(default_factory=list)
     merges: list[str] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
+    bulk: list[Bulk] = field(default_factory=list)
+
+    def entries(self):
+        """Every cell as (row, column, value, is_formula, expect), ``cells`` then ``bulk`` (formula texts with "=")."""
+        for (r, c), cell in self.cells.items():
+            yield r, c, cell.value, cell.formula, cell.expect
+        for block in self.bulk:
+            for j, column in enumerate(block.columns):
+                formula = column.kind == "formula"
+                expect = column.expect if column.expect is not None else [None] * len(column.values)
+                for i, (value, figure) in enumerate(zip(column.values, expect)):
+                    if value is not None:
+                        yield block.first_row + i, block.first_col + j, "=" + value if formula else value, formula, figure
 
     def put(self, row: int, column: int, value: Any, style: str = "text", expect: Any = None,
             link: str | None = None) -> Cell:
@@ -141,3 +179,9 @@ class SheetLayout:
             else:
                 length = len(str(cell.value)) if cell.value is not None else 0
             self.widths[column] = max(self.widths.get(column, minimum), min(maximum, length + padding))
+        for block in self.bulk:  # a sample of each bulk column is enough
+            for j, col_ in enumerate(block.columns):
+                sample = [v for v in col_.values[:2000] if v is not None]
+                length = max((len(str(v)) for v in sample), default=0) if col_.kind == "text" else 12
+                c = block.first_col + j
+                self.widths[c] = max(self.widths.get(c, minimum), min(maximum, length + padding))

@@ -19,14 +19,14 @@ from budgetcontrol.sheets.names import LINE_FORECAST
 
 YEAR_ROW, HEADER_ROW, FIRST = 4, 5, 6
 COLUMNS = ["sector", "category", "activity", "kind", "corrected", "actual_ytd", "cum_weight", "rest_weight", "computed",
-           "has_controller", "controller", "forecast", "adjustment", "adopted"]
+           "has_controller", "controller", "forecast", "adjustment", "adopted", "line"]
 C = {name: i for i, name in enumerate(COLUMNS, start=1)}
 FIRST_BASE = len(COLUMNS) + 1
 HEADERS = {"sector": "Sektor", "category": "Kategori", "activity": "Aktivitet", "kind": "Art",
            "corrected": "Korrigeret budget (måned)", "actual_ytd": "Regnskab til dato", "cum_weight": "Andel til dato",
            "rest_weight": "Andel resten af året", "computed": "Beregnet prognose", "has_controller": "Controllerprognose findes",
            "controller": "Controllerens prognose", "forecast": "Prognose der tæller", "adjustment": "Justering",
-           "adopted": "Rækker i OuterBudget"}
+           "adopted": "Rækker i OuterBudget", "line": "Linje nr. (nøgle på Ledger)"}
 NAMES = {"sector": "LF_Sector", "category": "LF_Category", "kind": "LF_Kind", "has_controller": "LF_HasController",
          "controller": "LF_Controller", "adopted": "LF_Adopted",
          "forecast": "LF_Forecast", "adjustment": "LF_Adjustment"}
@@ -55,7 +55,7 @@ def layout(result: Result) -> SheetLayout:
     frame = result.line_forecasts
     last = FIRST + len(frame) - 1
     for i, row in enumerate(frame.to_dict("records")):
-        _row(sheet, FIRST + i, row, all_years)
+        _row(sheet, FIRST + i, i + 1, row, all_years)
     for name, defined in NAMES.items():
         c = C[name]
         sheet.names[defined] = f"'{LINE_FORECAST}'!${col(c)}${FIRST}:${col(c)}${last}"
@@ -68,18 +68,17 @@ def layout(result: Result) -> SheetLayout:
     return sheet
 
 
-def _row(sheet: SheetLayout, r: int, row: dict, all_years: list[int]) -> None:
+def _row(sheet: SheetLayout, r: int, number: int, row: dict, all_years: list[int]) -> None:
     x = {name: ref(r, c) for name, c in C.items()}
     keys = [ref(r, C[n], "c") for n in ("sector", "category", "activity", "kind")]
     for name in ("sector", "category", "activity", "kind"):
         sheet.put(r, C[name], row[name] or None, "code_text")
-    line = [(name, f.text(key)) for name, key in zip(("sector", "category", "activity", "kind"), keys)]
-    sheet.formula(r, C["corrected"], f.corrected(line, f.counted(until=f.AS_OF_MONTH_END)), float(row["corrected"]))
-    sheet.formula(r, C["actual_ytd"], f.sumifs("Actuals[amount]", f.line_criteria("Actuals", *keys) + f.actual_to_date()),
-                  float(row["actual_ytd"]))
-    pair = [("Phasing[sector]", f.text(keys[0])), ("Phasing[category]", f.text(keys[1]))]
-    sheet.formula(r, C["cum_weight"], f.phased_share(pair, f.AS_OF_MONTH_END), float(row["cum_weight"]), "weight")
-    sheet.formula(r, C["rest_weight"], f.phased_share(pair, f.AS_OF_MONTH_END, after=True), float(row["rest_weight"]), "weight")
+    sheet.formula(r, C["line"], f.row_number(ref(FIRST, C["line"], "cr"), ref(r, C["line"], "c")), number, "integer")
+    line = ref(r, C["line"], "c")
+    sheet.formula(r, C["corrected"], f.line_corrected(line, keys, f.AS_OF_MONTH_END), float(row["corrected"]))
+    sheet.formula(r, C["actual_ytd"], f.line_actual(line, keys), float(row["actual_ytd"]))
+    sheet.formula(r, C["cum_weight"], f.line_weight("MC_CumWeight", line), float(row["cum_weight"]), "weight")
+    sheet.formula(r, C["rest_weight"], f.line_weight("MC_RestWeight", line), float(row["rest_weight"]), "weight")
     sheet.formula(r, C["computed"], f.forecast(x["actual_ytd"], x["corrected"], x["cum_weight"], x["rest_weight"]),
                   figure(row["computed"]))
     mine = f.line_criteria(FORECAST.table, *keys)

@@ -15,13 +15,14 @@ from budgetcontrol.engine import Result
 from budgetcontrol.engine.monthly import is_blank
 from budgetcontrol.engine.monthly import month_end as last_day
 from budgetcontrol.sheets import formulas as f
+from budgetcontrol.sheets import ledger
 from budgetcontrol.sheets.layout import SheetLayout, col, figure, ref
 from budgetcontrol.sheets.names import MONTHLY_CALC
 
 HEADER_ROW, FIRST = 4, 5
 COLUMNS = ["sector", "category", "kind", "month", "month_end", "cum_weight", "rest_weight", "corrected",
            "actual_month", "actual_ytd", "budget_ytd", "budget_month", "variance_ytd", "forecast_computed", "forecast", "has_forecast", "has_computed",
-           "expected_result", "consumption"]
+           "expected_result", "consumption", "group"]
 C = {name: i for i, name in enumerate(COLUMNS, start=1)}
 NAMES = {"sector": "MC_Sector", "category": "MC_Category", "kind": "MC_Kind", "month": "MC_Month",
          "month_end": "MC_MonthEnd", "cum_weight": "MC_CumWeight", "rest_weight": "MC_RestWeight", "corrected": "MC_Corrected",
@@ -34,7 +35,8 @@ HEADERS = {"sector": "Sektor", "category": "Kategori", "kind": "Art", "month": "
            "actual_month": "Regnskab måned", "actual_ytd": "Regnskab til dato", "budget_ytd": "Budget til dato",
            "budget_month": "Budget måned", "variance_ytd": "Afvigelse til dato", "forecast_computed": "Beregnet prognose",
            "forecast": "Forventet regnskab",
-           "has_forecast": "Prognose findes", "has_computed": "Beregnet prognose findes", "expected_result": "Forventet resultat", "consumption": "Forbrug %"}
+           "has_forecast": "Prognose findes", "has_computed": "Beregnet prognose findes", "expected_result": "Forventet resultat", "consumption": "Forbrug %",
+           "group": "Gruppe nr. (nøgle på Ledger)"}
 STYLES = {"month": "date_month", "month_end": "date", "cum_weight": "weight", "rest_weight": "weight",
           "has_forecast": "integer", "consumption": "percent"}
 
@@ -58,9 +60,12 @@ def layout(result: Result) -> SheetLayout:
     ordered = pd.concat([frame[frame["kind"] != "net"], frame[frame["kind"] == "net"]])
     last = FIRST + max(len(ordered), 1) - 1
     own = {name: f"${col(c)}${FIRST}:${col(c)}${last}" for name, c in C.items()}
+    groups = ledger.group_numbers(result)
     for i, row in enumerate(ordered.itertuples(index=False)):
         r = FIRST + i
-        _row(sheet, r, row, model.fiscal_year, own)
+        _row(sheet, r, row, model.fiscal_year, own, groups[(row.sector, row.category, row.kind)])
+        sheet.formula(r, C["group"], f.numbered("LG_MonthlyGroup", ref(FIRST, C["group"], "cr"), ref(r, C["group"], "c")),
+                      groups[(row.sector, row.category, row.kind)], "integer")
     for name, defined in NAMES.items():
         sheet.names[defined] = f"'{MONTHLY_CALC}'!{own[name]}"
     sheet.freeze = f"E{FIRST}"
@@ -70,13 +75,14 @@ def layout(result: Result) -> SheetLayout:
     return sheet
 
 
-def _row(sheet: SheetLayout, r: int, row, fiscal_year: int, own: dict[str, str]) -> None:
+def _row(sheet: SheetLayout, r: int, row, fiscal_year: int, own: dict[str, str], number: int) -> None:
     x = {name: ref(r, c) for name, c in C.items()}
     sector, category, kind = (ref(r, C[n], "c") for n in ("sector", "category", "kind"))
     sheet.put(r, C["sector"], row.sector, "code_text")
     sheet.put(r, C["category"], row.category, "code_text")
     sheet.put(r, C["kind"], row.kind, "code_text")
     sheet.put(r, C["month"], month_date(fiscal_year, int(row.m)), "date_month")
+    group = ref(r, C["group"], "c")
     month = ref(r, C["month"], "c")
     month_end = ref(r, C["month_end"], "c")
     expect = {name: getattr(row, name) for name in ("cum_weight", "rest_weight", "corrected", "actual_month",
@@ -91,16 +97,9 @@ def _row(sheet: SheetLayout, r: int, row, fiscal_year: int, own: dict[str, str])
         crit = [(f.column(table, "sector"), f.text(sector)), (f.column(table, "category"), f.text(category))]
         return crit if row.kind == "net" else crit + [(f.column(table, "kind"), f.text(kind))]
 
-    original = f.sumifs("Budget[amount]", keys("Budget"))
-    approved = f.sumifs("Changes[amount]", keys("Changes") + [("Changes[status]", f.APPROVED),
-                                                              ("Changes[date]", f.counted_until(month_end))])
-    sheet.formula(r, C["corrected"], f"{original}+{approved}", float(expect["corrected"]))
-    first, until = f.in_month(month, month_end)
-    sheet.formula(r, C["actual_month"], f.sumifs("Actuals[amount]", keys("Actuals") + [("Actuals[month]", first),
-                                                                                        ("Actuals[month]", until)]),
-                  float(expect["actual_month"]))
-    sheet.formula(r, C["actual_ytd"], f.sumifs("Actuals[amount]", keys("Actuals") + [("Actuals[month]", until)]),
-                  float(expect["actual_ytd"]))
+    sheet.formula(r, C["corrected"], f.group_corrected(group, keys, month_end), float(expect["corrected"]))
+    sheet.formula(r, C["actual_month"], f.group_actual_month(group, keys, month, month_end), float(expect["actual_month"]))
+    sheet.formula(r, C["actual_ytd"], f.group_actual_ytd(group, keys, month_end), float(expect["actual_ytd"]))
     sheet.formula(r, C["budget_ytd"], f.product(x["corrected"], x["cum_weight"]), float(expect["budget_ytd"]))
     own_keys = [(own["sector"], f.text(sector)), (own["category"], f.text(category)), (own["kind"], f.text(kind))]
     sheet.formula(r, C["budget_month"], f.minus(x["budget_ytd"], f.previous_month_value(own["budget_ytd"], own_keys, own["month"], month)),

@@ -4,7 +4,7 @@ income, refund, net) and the net variance; category subtotals; "I alt Drift"; ca
 ("Anlæg") apart; the grand total; and each sector across categories.
 
 Twin of ``engine/rollup.py``. Corrected figures are summed from the "Corrected budget"
-sheet (so the two sheets tie), actuals straight from the Actuals Table.
+sheet (so the two sheets tie), actuals from the as-of month's rows of Monthly calc.
 """
 
 from __future__ import annotations
@@ -65,9 +65,9 @@ def _detail_formulas(sheet: SheetLayout, r: int) -> None:
     for kind in KINDS:
         code = f.text(ref(CODE_ROW, CORR[kind], "r"))
         sheet.formula(r, CORR[kind], f.sumifs("CB_Corrected", by_line + [("CB_Kind", code)]), None)
-        crit = [(f.column("Actuals", "sector"), f.text(sector)), (f.column("Actuals", "category"), f.text(category)),
-                (f.column("Actuals", "kind"), f.text(ref(CODE_ROW, ACT[kind], "r")))] + f.actual_to_date()
-        sheet.formula(r, ACT[kind], f.sumifs(f.column("Actuals", "amount"), crit), None)
+        crit = [("MC_Sector", f.text(sector)), ("MC_Category", f.text(category)),
+                ("MC_Kind", f.text(ref(CODE_ROW, ACT[kind], "r"))), ("MC_MonthEnd", f.AS_OF_MONTH_END)]
+        sheet.formula(r, ACT[kind], f.sumifs("MC_ActualYtd", crit), None)
     sheet.formula(r, CORR_NET, f.sum_range(ref(r, CORR["expense"]), ref(r, CORR["refund"])), None)
     sheet.formula(r, ACT_NET, f.sum_range(ref(r, ACT["expense"]), ref(r, ACT["refund"])), None)
 

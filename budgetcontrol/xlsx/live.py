@@ -96,11 +96,12 @@ class LiveBook:
                 sheet.clear_contents()
             else:
                 sheet = self.book.sheets.add(layout.name, after=self.book.sheets[len(self.book.sheets) - 1])
-            rows = max(r for r, _ in layout.cells)
-            columns = max(c for _, c in layout.cells)
+            entries = list(layout.entries())
+            rows = max(e[0] for e in entries)
+            columns = max(e[1] for e in entries)
             grid = [[None] * columns for _ in range(rows)]
-            for (r, c), cell in layout.cells.items():
-                grid[r - 1][c - 1] = _entry(cell.value, cell.formula)
+            for r, c, value, formula, _ in entries:
+                grid[r - 1][c - 1] = _entry(value, formula)
             sheet.range((1, 1), (rows, columns)).formula = grid
             for name, target in layout.names.items():
                 self.book.names.add(name, "=" + target)

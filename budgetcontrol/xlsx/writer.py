@@ -57,19 +57,26 @@ def write_sheet(wb: Workbook, layout: SheetLayout, index: int | None = None) -> 
     ws = wb.create_sheet(layout.name, index)
     ws.sheet_properties.tabColor = TAB_COLORS[layout.role]
     styled: dict[str, object] = {}  # style key -> the workbook's style indexes, found once per sheet
-    for (row, column), cell in layout.cells.items():
+    cells = [(r, c, cell.value, cell.formula, cell.style, cell.link) for (r, c), cell in layout.cells.items()]
+    for block in layout.bulk:
+        for j, column in enumerate(block.columns):
+            for i, value in enumerate(column.values):
+                if value is not None:
+                    text = "=" + value if column.kind == "formula" else value
+                    cells.append((block.first_row + i, block.first_col + j, text, column.kind == "formula", column.style, None))
+    for row, column, value, formula, key, link in cells:
         target = ws.cell(row=row, column=column)
-        target.value = cell.value
-        if not cell.formula and isinstance(cell.value, str) and target.data_type == "f":
+        target.value = value
+        if not formula and isinstance(value, str) and target.data_type == "f":
             target.data_type = "s"  # text from the data is never a formula
-        if cell.style in styled:
-            target._style = copy(styled[cell.style])  # as openpyxl copies a cell's style; far faster than each attribute
+        if key in styled:
+            target._style = copy(styled[key])  # as openpyxl copies a cell's style; far faster than each attribute
         else:
-            for attr, value in style(cell.style).items():
-                setattr(target, attr, value)
-            styled[cell.style] = copy(target._style)
-        if cell.link:
-            target.hyperlink = Hyperlink(ref=target.coordinate, location=cell.link, display=str(cell.value))
+            for attr, setting in style(key).items():
+                setattr(target, attr, setting)
+            styled[key] = copy(target._style)
+        if link:
+            target.hyperlink = Hyperlink(ref=target.coordinate, location=link, display=str(value))
     for column, width in layout.widths.items():
         ws.column_dimensions[col(column)].width = width
     for row, height in layout.heights.items():
