@@ -70,3 +70,25 @@ def test_a_synthetic_workbook_recalculated_by_libreoffice_equals_the_engine(tmp_
     mismatches, compared = compare(layouts(compute(load(book))), recalculate(book, tmp_path / "lo"))
     assert compared > 10_000 and mismatches == [], mismatches[:5]
     assert pd.read_csv(folder / "actuals.csv")["month"].max() == "2026-09"
+
+
+@pytest.mark.libreoffice
+def test_a_refresh_streams_a_large_actuals_table_and_the_workbook_still_equals_the_engine(tmp_path):
+    """A refresh rewriting a Table of ≥ STREAM_ROWS rows streams it into the file (xlsx/book.py); the
+    refreshed workbook reads back with every row, and recalculated by LibreOffice equals the engine."""
+    from budgetcontrol.xlsx.book import STREAM_ROWS
+
+    folder = made(tmp_path / "s", "--lines", 240, "--changes", 60, "--months", 10)
+    book = tmp_path / "synth.xlsx"
+    assert runner.invoke(app, ["build", str(folder), "-o", str(book), "--as-of", "2026-09-30"]).exit_code == 0
+    actuals = pd.read_csv(folder / "actuals.csv", dtype={"activity": str}, keep_default_na=False)
+    october = tmp_path / "october.csv"
+    actuals[actuals["month"] == "2026-10"].assign(amount=lambda f: f["amount"] + 1).to_csv(october, index=False)
+    assert len(actuals) >= STREAM_ROWS
+    result = runner.invoke(app, ["refresh", str(book), "--actuals", str(october)])
+    assert result.exit_code == 0, result.stderr
+    refreshed = load(book)
+    assert len(refreshed.actuals) == len(actuals) and refreshed.model.default_as_of.isoformat() == "2026-10-31"
+    assert refreshed.actuals["amount"].sum() == pytest.approx(actuals["amount"].sum() + (actuals["month"] == "2026-10").sum())
+    mismatches, compared = compare(layouts(compute(refreshed)), recalculate(book, tmp_path / "lo"))
+    assert compared > 10_000 and mismatches == [], mismatches[:5]

@@ -41,6 +41,7 @@ def last_row(result: Result) -> int:
 
 def layout(result: Result, line_rows: dict[tuple, int]) -> SheetLayout:
     sheet = SheetLayout(AUDIT, "calc")
+    sheet.stream_from = FIRST  # many rows: streamed into the file
     sheet.put(1, 1, "Ændringsspor — ændringsrækkerne bag hvert korrigeret tal", "title")
     sheet.put(2, 1, "Én række pr. budgetlinje og ændring. 'Medregnet' er det beløb, der indgår i korrigeret budget "
                     "(status godkendt og dato til og med opgørelsesdatoen).", "note")
@@ -66,6 +67,8 @@ def layout(result: Result, line_rows: dict[tuple, int]) -> SheetLayout:
         back = line_rows.get(tuple(values[k] for k in LINE))
         if back:
             sheet.put(r, POS["back"], "← linje", "link", link=f"'{CORRECTED}'!A{back}")
+        else:
+            sheet.put(r, POS["back"], None, "link")  # every row alike: streamed as one block
     sheet.heights[HEADER_ROW] = 30
     sheet.freeze = f"F{FIRST}"
     sheet.fit_widths(maximum=45)

@@ -47,6 +47,7 @@ def layout(result: Result, audit_rows: dict[tuple, tuple[int, int]]) -> SheetLay
     keys = columns(types)
     pos = {k: i + 1 for i, k in enumerate(keys)}
     sheet = SheetLayout(CORRECTED, "output")
+    sheet.stream_from = FIRST  # many rows: streamed into the file
     heading.title_unit_as_of(sheet, f"Korrigeret budget {model.fiscal_year} — {model.name}", result, f.AS_OF, result.as_of)
     sheet.put(3, 1, "Korrigeret budget = oprindeligt budget + godkendte ændringer dateret til og med opgørelsesdatoen. "
                     "Afventende ændringer vises, men tæller ikke. Klik på 'Ændringer' for ændringsrækkerne.", "note")
@@ -80,6 +81,8 @@ def layout(result: Result, audit_rows: dict[tuple, tuple[int, int]]) -> SheetLay
         first_audit, n = audit_rows.get(tuple(values[k] for k in KEYS), (None, 0))
         if first_audit:
             sheet.put(r, pos["drill"], f"{n} ændring{'er' if n != 1 else ''} →", "link", link=f"'{AUDIT}'!A{first_audit}")
+        else:
+            sheet.put(r, pos["drill"], None, "link")  # every row alike: streamed as one block
     last = last_row(result)
     total = last + 1
     sheet.put(total, 1, model.label("total"), "total_label")

@@ -143,6 +143,7 @@ class SheetLayout:
     merges: list[str] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     bulk: list[Bulk] = field(default_factory=list)
+    stream_from: int | None = None  # cells from this row on are streamed into the file (many rows, below all else)
 
     def entries(self):
         """Every cell as (row, column, value, is_formula, expect), ``cells`` then ``bulk`` (formula texts with "=")."""

@@ -40,6 +40,7 @@ def year_cell(k: int) -> str:
 def layout(result: Result) -> SheetLayout:
     model = result.inputs.model
     sheet = SheetLayout(LINE_FORECAST, "calc")
+    sheet.stream_from = FIRST  # many rows: streamed into the file
     sheet.put(1, 1, f"Prognose pr. linje {model.fiscal_year} og grundlag for overslagsårene", "title")
     sheet.put(2, 1, "Beregningsark: én række pr. linje. Prognosen der tæller er controllerens (tabellen Forecast) hvor "
                     "linjen har en, ellers den beregnede; grundlaget for et overslagsår er det vedtagne budget "

@@ -49,6 +49,7 @@ def month_date(fiscal_year: int, m: int) -> dt.date:
 def layout(result: Result) -> SheetLayout:
     model = result.inputs.model
     sheet = SheetLayout(MONTHLY_CALC, "calc")
+    sheet.stream_from = FIRST  # many rows: streamed into the file
     sheet.put(1, 1, f"Månedsberegning {model.fiscal_year} — én række pr. sektor, kategori, art og måned", "title")
     sheet.put(2, 1, "Beregningsark: formler over inputtabellerne (Budget, Changes, Actuals, Phasing) og controllerens "
                     "prognoser (arket Line forecast, i opgørelsesmåneden). "

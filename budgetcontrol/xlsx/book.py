@@ -11,6 +11,7 @@ refresh changes are rewritten.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 import openpyxl
@@ -21,11 +22,26 @@ from budgetcontrol import contract
 from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.settings_sheet import KEY, SHEET as SETTINGS, VALUE
 from budgetcontrol.contract.tables import Inputs
-from budgetcontrol.sheets.layout import SheetLayout
-from budgetcontrol.sheets.names import ORDER
-from budgetcontrol.xlsx import writer
+from budgetcontrol.sheets.layout import Bulk, Column, SheetLayout
+from budgetcontrol.sheets.names import GENERATED, ORDER
+from budgetcontrol.xlsx import stream, writer
 from budgetcontrol.xlsx.safe import write_atomically
 from budgetcontrol.xlsx.styles import style
+
+
+STREAM_ROWS = 1000  # a Table rewritten with this many rows is streamed into the file
+
+
+def _column(values: list, key: str) -> Column:
+    """A Table column's values as streamed: dates, numbers or text, by what the column holds."""
+    present = [v for v in values if v not in (None, "")]
+    if present and all(isinstance(v, (dt.date, dt.datetime)) for v in present):
+        kind = "date"
+    elif present and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
+        kind = "number"
+    else:
+        kind = "text"
+    return Column(values, kind, key)
 
 
 class FileBook:
@@ -34,8 +50,9 @@ class FileBook:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self._inputs = contract.load(self.path)  # validates first: a bad workbook is refused before anything changes
-        try:
-            self.wb = openpyxl.load_workbook(self.path, keep_vba=self.path.suffix.lower() == ".xlsm")
+        try:  # the generated sheets are replaced anyway: opened without their rows, which is much faster
+            package = stream.without_rows(self.path.read_bytes(), set(GENERATED))
+            self.wb = openpyxl.load_workbook(io.BytesIO(package), keep_vba=self.path.suffix.lower() == ".xlsm")
         except Exception as exc:  # openpyxl raises many types for damaged packages
             raise InputError(str(self.path), f"cannot open the workbook: {exc}") from None
 
@@ -67,6 +84,9 @@ class FileBook:
         c1, r1, c2, r2 = range_boundaries(table.ref)
         headers = [ws.cell(r1, c).value for c in range(c1, c2 + 1)]
         last = r1 + max(len(rows), 1)
+        if len(rows) >= STREAM_ROWS and not any(r > r1 and not (c1 <= c <= c2 and r <= r2) for r, c in ws._cells):
+            self._stream_rows(ws, table, rows, styles, headers)
+            return
         for r in range(r1 + 1, max(r2, last) + 1):
             row = rows[r - r1 - 1] if r - r1 - 1 < len(rows) else {}
             for c, header in zip(range(c1, c2 + 1), headers):
@@ -76,6 +96,20 @@ class FileBook:
                     for attr, value in style(styles[header]).items():
                         setattr(cell, attr, value)
         table.ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{last}"
+        if table.autoFilter is not None:
+            table.autoFilter.ref = table.ref
+
+    def _stream_rows(self, ws, table, rows: list[dict], styles: dict[str, str], headers: list) -> None:
+        """Many rows (a year of actuals) go straight into the file when the Table is all the sheet holds
+        below its header: the old body's cells are dropped and the new rows streamed on save."""
+        c1, r1, c2, r2 = range_boundaries(table.ref)
+        for key in [key for key in ws._cells if key[0] > r1]:
+            del ws._cells[key]
+        for r in [r for r in ws.row_dimensions if r > r1]:
+            del ws.row_dimensions[r]
+        columns = [_column([row.get(h) for row in rows], styles.get(h, "input_text")) for h in headers]
+        writer.stream_bulk(self.wb, ws, Bulk(r1 + 1, c1, columns))
+        table.ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r1 + len(rows)}"
         if table.autoFilter is not None:
             table.autoFilter.ref = table.ref
 

@@ -381,6 +381,23 @@ def _sheet_parts(source: ZipFile) -> dict[str, str]:
     return parts
 
 
+_SHEET_DATA = re.compile(r"<sheetData\s*/>|<sheetData\s*>.*?</sheetData>", re.S)
+
+
+def without_rows(package: bytes, titles: set[str]) -> bytes:
+    """The package with the rows of the sheets titled ``titles`` left out (``<sheetData/>``), to open the
+    rest quickly when those sheets are about to be replaced; every other entry as it was."""
+    buffer = io.BytesIO()
+    with ZipFile(io.BytesIO(package)) as source, ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        parts = {part for title, part in _sheet_parts(source).items() if title in titles}
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename in parts:
+                data = _SHEET_DATA.sub("<sheetData/>", data.decode("utf-8"), count=1).encode("utf-8")
+            archive.writestr(_copy_info(info, info.compress_type), data)
+    return buffer.getvalue()
+
+
 _ROW = re.compile(r"<row\b[^>]*>")
 _ROW_NUMBER = re.compile(r'\sr="(\d+)"')
 _CELL_REF = re.compile(r'<c\b[^>]*?\sr="([A-Z]+)(\d+)"')
@@ -499,8 +516,27 @@ def _write_streamed(archive: ZipFile, info: ZipInfo, chunks: Iterator[bytes]) ->
             raise failure[0]
 
 
+_AFTER_HYPERLINKS = re.compile(r"<(?:printOptions|pageMargins|pageSetup|headerFooter|rowBreaks|colBreaks|customProperties|"
+                               r"cellWatches|ignoredErrors|smartTags|drawing|legacyDrawing|legacyDrawingHF|picture|"
+                               r"oleObjects|controls|webPublishItems|tableParts|extLst)\b|</worksheet>")
+
+
+def _with_links(tail: str, links: list[tuple[str, str, str]]) -> str:
+    """The sheet's text after <sheetData> with internal hyperlinks (cell, location, display) added where the
+    schema wants them (in an existing <hyperlinks>, else before the elements that follow it)."""
+    if not links:
+        return tail
+    items = "".join(f'<hyperlink ref="{cell}" location="{_escape(location).replace(chr(34), "&quot;")}" '
+                    f'display="{_escape(display).replace(chr(34), "&quot;")}"/>' for cell, location, display in links)
+    closing = tail.find("</hyperlinks>")
+    if closing >= 0:
+        return tail[:closing] + items + tail[closing:]
+    at = _AFTER_HYPERLINKS.search(tail)
+    return tail[:at.start()] + f"<hyperlinks>{items}</hyperlinks>" + tail[at.start():]
+
+
 def splice(package: bytes | str | Path | IO[bytes], blocks: dict[str, list[Block]],
-           target: str | Path | IO[bytes]) -> None:
+           target: str | Path | IO[bytes], links: dict[str, list[tuple[str, str, str]]] | None = None) -> None:
     """Copy the .xlsx/.xlsm ``package`` to ``target`` with the rows of ``blocks`` ({sheet title: its blocks
     in increasing row order}) added to those sheets after their existing rows, and their dimension made
     to cover everything. Every other entry is copied unchanged, in the same order; the sheets given are
@@ -509,7 +545,8 @@ def splice(package: bytes | str | Path | IO[bytes], blocks: dict[str, list[Block
     The sheets are found by title through the workbook's relationships. Blocks that overlap the rows
     already written, or each other, are refused (ValueError) before anything is written; a value that
     cannot be written (an infinite number, a text in a date column) is found while writing, and a
-    ``target`` path is then removed again."""
+    ``target`` path is then removed again. ``links`` adds internal hyperlinks ({sheet title: [(cell,
+    location, display)]}) to sheets that get blocks."""
     if isinstance(package, (bytes, bytearray, memoryview)):
         package = io.BytesIO(package)
     elif isinstance(package, (str, Path)) and isinstance(target, (str, Path)) \
@@ -531,6 +568,7 @@ def splice(package: bytes | str | Path | IO[bytes], blocks: dict[str, list[Block
                         entry = _copy_info(info, ZIP_DEFLATED)
                         _set_level(entry, COMPRESSLEVEL)
                         head, tail = around[info.filename]
+                        tail = _with_links(tail, (links or {}).get(titles[info.filename], []))
                         _write_streamed(archive, entry, _chunks(head, blocks[titles[info.filename]], tail))
                     else:
                         archive.writestr(_copy_info(info, info.compress_type), source.read(info))

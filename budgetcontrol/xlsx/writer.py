@@ -6,11 +6,16 @@ from copy import copy
 
 import datetime as dt
 import io
+import math
+import weakref
 from pathlib import Path
 
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.writer.excel import ExcelWriter
 from openpyxl.chart import BarChart, LineChart
 from openpyxl.chart.data_source import AxDataSource, NumDataSource, NumRef, StrRef
@@ -23,10 +28,10 @@ from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from budgetcontrol.sheets.layout import SheetLayout, col
-from budgetcontrol.xlsx import vba
+from budgetcontrol.xlsx import stream, vba
 from budgetcontrol.xlsx.safe import write_atomically
 from budgetcontrol.xlsx.styles import TAB_COLORS, conditional, style
 
@@ -52,31 +57,34 @@ def set_names(wb: Workbook, layouts: list[SheetLayout]) -> None:
             wb.defined_names[name] = DefinedName(name, attr_text=target)
 
 
+# The rows each Workbook's sheets stream into the file (xlsx/stream.py) rather than through openpyxl cells.
+_STREAMED: "weakref.WeakKeyDictionary[Workbook, dict[str, tuple[list[stream.Block], list]]]" = weakref.WeakKeyDictionary()
+
+
 def write_sheet(wb: Workbook, layout: SheetLayout, index: int | None = None) -> None:
-    """Add the sheet of ``layout`` to ``wb`` (at ``index``, default last)."""
+    """Add the sheet of ``layout`` to ``wb`` (at ``index``, default last). Its ``bulk`` and the cells from
+    its ``stream_from`` row on are streamed into the file by :func:`write_file`; the rest are openpyxl cells."""
     ws = wb.create_sheet(layout.name, index)
     ws.sheet_properties.tabColor = TAB_COLORS[layout.role]
-    styled: dict[str, object] = {}  # style key -> the workbook's style indexes, found once per sheet
-    cells = [(r, c, cell.value, cell.formula, cell.style, cell.link) for (r, c), cell in layout.cells.items()]
-    for block in layout.bulk:
-        for j, column in enumerate(block.columns):
-            for i, value in enumerate(column.values):
-                if value is not None:
-                    text = "=" + value if column.kind == "formula" else value
-                    cells.append((block.first_row + i, block.first_col + j, text, column.kind == "formula", column.style, None))
-    for row, column, value, formula, key, link in cells:
+    styles = _Styles(ws)
+    start = layout.stream_from or math.inf
+    streamed = {}
+    for (row, column), cell in layout.cells.items():
+        if row >= start:
+            streamed[(row, column)] = cell
+            continue
         target = ws.cell(row=row, column=column)
-        target.value = value
-        if not formula and isinstance(value, str) and target.data_type == "f":
+        target.value = cell.value
+        if not cell.formula and isinstance(cell.value, str) and target.data_type == "f":
             target.data_type = "s"  # text from the data is never a formula
-        if key in styled:
-            target._style = copy(styled[key])  # as openpyxl copies a cell's style; far faster than each attribute
-        else:
-            for attr, setting in style(key).items():
-                setattr(target, attr, setting)
-            styled[key] = copy(target._style)
-        if link:
-            target.hyperlink = Hyperlink(ref=target.coordinate, location=link, display=str(value))
+        target._style = copy(styles.array(cell.style))
+        if cell.link:
+            target.hyperlink = Hyperlink(ref=target.coordinate, location=cell.link, display=str(cell.value))
+    blocks, links = _cell_blocks(streamed, styles)
+    _STREAMED.setdefault(wb, {})[layout.name] = (blocks, links)
+    for bulk in layout.bulk:
+        stream_bulk(wb, ws, bulk, styles)
+
     for column, width in layout.widths.items():
         ws.column_dimensions[col(column)].width = width
     for row, height in layout.heights.items():
@@ -85,7 +93,8 @@ def write_sheet(wb: Workbook, layout: SheetLayout, index: int | None = None) -> 
         ws.freeze_panes = layout.freeze
     for table in layout.tables:
         ref = f"{col(table.first_col)}{table.first_row}:{col(table.first_col + len(table.columns) - 1)}{table.last_row}"
-        t = Table(displayName=table.name, ref=ref)
+        t = Table(displayName=table.name, ref=ref, autoFilter=AutoFilter(ref=ref))
+        t.tableColumns = [TableColumn(id=i, name=name) for i, name in enumerate(table.columns, start=1)]  # not from the cells
         t.tableStyleInfo = TableStyleInfo(name=table.style, showRowStripes=True)
         ws.add_table(t)
     for merged in layout.merges:
@@ -107,6 +116,90 @@ def write_sheet(wb: Workbook, layout: SheetLayout, index: int | None = None) -> 
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+
+def stream_bulk(wb: Workbook, ws, bulk, styles: "_Styles | None" = None) -> None:
+    """Stream ``bulk`` (a :class:`~budgetcontrol.sheets.layout.Bulk`) into ``ws`` when the file is written;
+    the sheet must have no openpyxl cells from its first row on."""
+    styles = styles or _Styles(ws)
+    block = stream.Block(bulk.first_row, bulk.first_col, [stream.Column(_padded(c.values, bulk.rows), c.kind, styles.index(c.style))
+                                                          for c in bulk.columns])
+    blocks, links = _STREAMED.setdefault(wb, {}).get(ws.title, ([], []))
+    _STREAMED[wb][ws.title] = (sorted(blocks + [block], key=lambda b: b.first_row), links)
+
+
+class _Styles:
+    """A sheet's style keys as openpyxl style arrays and as the workbook's cell format (xf) indexes."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.arrays: dict[str, object] = {}
+
+    def array(self, key: str):
+        if key not in self.arrays:
+            probe = Cell(self.ws)  # a cell outside the sheet: styling it registers fonts, fills … in the workbook
+            for attr, setting in style(key).items():
+                setattr(probe, attr, setting)
+            self.arrays[key] = copy(probe._style) if probe._style is not None else StyleArray()
+        return self.arrays[key]
+
+    def index(self, key: str) -> int:
+        return self.ws.parent._cell_styles.add(self.arrays[key] if key in self.arrays else self.array(key))
+
+
+def _kind(cell) -> str:
+    if cell.formula:
+        return "formula"
+    value = cell.value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return "date"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return "number"
+    return "text"
+
+
+def _cell_blocks(cells: dict, styles: _Styles) -> tuple[list[stream.Block], list[tuple[str, str, str]]]:
+    """Cells as streamed blocks: runs of consecutive rows with the same columns, kinds and styles; and the
+    cells' internal hyperlinks (cell, location, display)."""
+    rows: dict[int, dict[int, object]] = {}
+    for (r, c), cell in cells.items():
+        rows.setdefault(r, {})[c] = cell
+    blocks, links = [], []
+    run: list[int] = []
+    signature = None
+
+    def close():
+        if not run:
+            return
+        first_col, last_col = min(c for c, _, _ in signature), max(c for c, _, _ in signature)
+        kinds = {c: (kind, key) for c, kind, key in signature}
+        columns = []
+        for c in range(first_col, last_col + 1):
+            kind, key = kinds.get(c, ("text", None))
+            values = [_value(rows[r].get(c), kind) for r in run]
+            columns.append(stream.Column(values, kind, styles.index(key) if key else 0))
+        blocks.append(stream.Block(run[0], first_col, columns))
+
+    for r in sorted(rows):
+        mine = tuple((c, _kind(cell), cell.style) for c, cell in sorted(rows[r].items()))
+        if mine != signature or not run or r != run[-1] + 1:
+            close()
+            run, signature = [], mine
+        run.append(r)
+        links += [(f"{col(c)}{r}", cell.link, str(cell.value)) for c, cell in rows[r].items() if cell.link]
+    close()
+    return blocks, links
+
+
+def _padded(values, rows: int):
+    """A bulk column as long as its block (blank cells below a shorter one)."""
+    return values if len(values) == rows else list(values) + [None] * (rows - len(values))
+
+
+def _value(cell, kind: str):
+    if cell is None or cell.value is None:
+        return None
+    return cell.value[1:] if kind == "formula" else cell.value
 
 
 def _chart(spec):
@@ -141,7 +234,10 @@ def write_file(wb: Workbook, path: str | Path) -> None:
     package = buffer.getvalue()
     if wb.vba_archive is not None:
         package = vba.with_buttons(package, wb)
-    Path(path).write_bytes(package)
+    streamed = _STREAMED.get(wb, {})
+    present = {title: parts for title, parts in streamed.items() if title in wb.sheetnames and parts[0]}
+    stream.splice(package, {t: blocks for t, (blocks, _) in present.items()}, path,
+                  {t: links for t, (_, links) in present.items()})
 
 
 def save(layouts: list[SheetLayout], target: str | Path, macro_enabled: bool = False) -> None:
