@@ -20,7 +20,7 @@ serial number, a month 1–12:
     BudgetByLine       line                            BudgetByGroup     group
     ApprovedByLine     line × 10^5 + date              ApprovedByGroup   group × 10^5 + date
     PendingByLine      line × 10^5 + date              ApprovedByType    line × 10^7 + type × 10^5 + date
-    ChangesByAuditRow  audit row (1…)                  ApprovedByChange  change × 10^5 + date
+    ChangesByAuditRow  audit row (1…)
 
 A sum over ``lo < key ≤ hi`` is ``INDEX(cum, MATCH(hi, keys, 1)) − INDEX(cum, MATCH(lo, keys, 1))``;
 each block starts with a row of key 0 and amount 0 so every ``lo`` finds a row.
@@ -120,7 +120,6 @@ def blocks(result: Result) -> list[Block]:
     pending = changes[changes["status"] == "pending"]
     type_no = {t: i for i, t in enumerate(result.types, start=1)}
     typed = approved[approved["type"].isin(type_no)]
-    change_no = {c: i for i, c in enumerate(dict.fromkeys(changes["change_id"]), start=1)}
     audit_no = {k: i for i, k in enumerate(result.audit[["change_id"] + LINE].itertuples(index=False, name=None), start=1)}
     both = lambda frame, values: (np.concatenate([_groups(frame, groups, False), _groups(frame, groups, True)]),
                                   np.concatenate([values, values]))
@@ -145,8 +144,6 @@ def blocks(result: Result) -> list[Block]:
                 c_groups * DATE_STEP + c_dates, np.concatenate([approved["amount"], approved["amount"]])),
         _summed("ChangesByAuditRow", "Ændringer pr. række på Audit", "Changes",
                 [audit_no[k] for k in changes[["change_id"] + LINE].itertuples(index=False, name=None)], changes["amount"]),
-        _summed("ApprovedByChange", "Godkendte ændringer pr. ændring og dato", "Changes",
-                approved["change_id"].map(change_no).to_numpy() * DATE_STEP + _serial(approved["date"]), approved["amount"]),
     ]
 
 

@@ -64,7 +64,7 @@ def layout(result: Result) -> SheetLayout:
     groups = ledger.group_numbers(result)
     for i, row in enumerate(ordered.itertuples(index=False)):
         r = FIRST + i
-        _row(sheet, r, row, model.fiscal_year, own, groups[(row.sector, row.category, row.kind)])
+        _row(sheet, r, row, model.fiscal_year, own)
         sheet.formula(r, C["group"], f.numbered("LG_MonthlyGroup", ref(FIRST, C["group"], "cr"), ref(r, C["group"], "c")),
                       groups[(row.sector, row.category, row.kind)], "integer")
     for name, defined in NAMES.items():
@@ -76,7 +76,7 @@ def layout(result: Result) -> SheetLayout:
     return sheet
 
 
-def _row(sheet: SheetLayout, r: int, row, fiscal_year: int, own: dict[str, str], number: int) -> None:
+def _row(sheet: SheetLayout, r: int, row, fiscal_year: int, own: dict[str, str]) -> None:
     x = {name: ref(r, c) for name, c in C.items()}
     sector, category, kind = (ref(r, C[n], "c") for n in ("sector", "category", "kind"))
     sheet.put(r, C["sector"], row.sector, "code_text")
