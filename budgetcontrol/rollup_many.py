@@ -27,9 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from budgetcontrol.contract.csvfile import SAMPLE_CHARS, decode, detect_delimiter
+from budgetcontrol.contract.csvfile import SAMPLE_CHARS, detect_delimiter, read_bytes, refuse_binary, text_of
 from budgetcontrol.contract.errors import InputError
-from budgetcontrol.contract.model import KINDS, STATUSES, Model, parse_model
+from budgetcontrol.contract.folder import folder_model
+from budgetcontrol.contract.model import KINDS, STATUSES, Model
 from budgetcontrol.contract.tables import ACTUALS, BUDGET, CHANGES, TableSpec
 from budgetcontrol.export import number
 
@@ -243,16 +244,7 @@ def render(rows: list[tuple]) -> str:
 # ---- reading the folders (Python: model.yaml and each file's first 64 KB) ----
 
 def _folder(path: Path, as_of: dt.date | None) -> Folder:
-    if not path.is_dir():
-        raise InputError(str(path), "not a data folder (expected a folder with model.yaml, budget.csv, changes.csv, actuals.csv)")
-    model_path = path / "model.yaml"
-    try:
-        text = model_path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(str(model_path), "file not found (every data folder needs a model.yaml)") from None
-    except UnicodeDecodeError:
-        text = model_path.read_bytes().decode("cp1252", errors="replace")
-    model = parse_model(text, str(model_path))
+    model = folder_model(path)
     if as_of is not None and as_of.year != model.fiscal_year:
         raise InputError("--as-of", f"{as_of.isoformat()} is not in the fiscal year {model.fiscal_year} of {path}")
     files = {spec.key: _csv(path / spec.file, spec) for spec in FILES}
@@ -261,21 +253,12 @@ def _folder(path: Path, as_of: dt.date | None) -> Folder:
 
 def _csv(path: Path, spec: TableSpec) -> CsvFile:
     file = str(path)
-    try:
-        with path.open("rb") as fh:
-            data = fh.read(SAMPLE_CHARS)
-            whole = not fh.read(1)
-    except FileNotFoundError:
-        raise InputError(file, "file not found") from None
-    except OSError as exc:
-        raise InputError(file, f"cannot read the file: {exc.strerror}") from None
-    if b"\x00" in data[:4096]:
-        raise InputError(file, "not a text CSV file (it contains binary data)")
+    data = read_bytes(path, file, SAMPLE_CHARS + 1)
+    whole, data = len(data) <= SAMPLE_CHARS, data[:SAMPLE_CHARS]
+    refuse_binary(data, file)
     if not whole and b"\n" in data:
         data = data[: data.rfind(b"\n") + 1]  # whole records (and whole UTF-8 characters) only
-    text, encoding = decode(data)
-    if not text.strip():
-        raise InputError(file, "file is empty")
+    text, encoding = text_of(data, file)
     delimiter, quote = detect_delimiter(text, file)
     header = next(csv.reader(io.StringIO(text), delimiter=delimiter, quotechar=quote), [])
     columns = tuple(str(c).strip().lstrip("\ufeff") for c in header)

@@ -59,19 +59,34 @@ def detect_delimiter(text: str, file: str) -> tuple[str, str]:
     return dialect.delimiter, dialect.quotechar or '"'
 
 
-def read_csv_text(path: Path, display: str | None = None) -> CsvText:
-    file = display or str(path)
+def read_bytes(path: Path, file: str, limit: int = -1) -> bytes:
+    """The file's bytes (the first ``limit`` of them), a missing or unreadable file refused in one line."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            return fh.read(limit)
     except FileNotFoundError:
         raise InputError(file, "file not found") from None
     except OSError as exc:
         raise InputError(file, f"cannot read the file: {exc.strerror}") from None
+
+
+def refuse_binary(data: bytes, file: str) -> None:
     if b"\x00" in data[:4096]:
         raise InputError(file, "not a text CSV file (it contains binary data)")
+
+
+def text_of(data: bytes, file: str) -> tuple[str, str]:
+    """A CSV file's bytes as text and its encoding; binary data and an empty file refused."""
+    refuse_binary(data, file)
     text, encoding = decode(data)
     if not text.strip():
         raise InputError(file, "file is empty")
+    return text, encoding
+
+
+def read_csv_text(path: Path, display: str | None = None) -> CsvText:
+    file = display or str(path)
+    text, encoding = text_of(read_bytes(path, file), file)
     delimiter, quote = detect_delimiter(text, file)
     try:
         frame = pd.read_csv(

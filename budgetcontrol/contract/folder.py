@@ -8,13 +8,13 @@ from pathlib import Path
 
 from budgetcontrol.contract.csvfile import read_csv_text
 from budgetcontrol.contract.errors import InputError
-from budgetcontrol.contract.model import parse_model
+from budgetcontrol.contract.model import Model, parse_model
 from budgetcontrol.contract.year_rules import check_all_lines
 from budgetcontrol.contract.tables import OPTIONAL, SPECS, Inputs, check_excel_matching, csv_locate, validate
 
 
-def load_folder(folder: str | Path) -> Inputs:
-    folder = Path(folder)
+def folder_model(folder: Path) -> Model:
+    """The validated model.yaml of a data folder (UTF-8, else Windows-1252)."""
     if not folder.is_dir():
         raise InputError(str(folder), "not a data folder (expected a folder with model.yaml, budget.csv, changes.csv, actuals.csv)")
     model_path = folder / "model.yaml"
@@ -24,7 +24,12 @@ def load_folder(folder: str | Path) -> Inputs:
         raise InputError(str(model_path), "file not found (every data folder needs a model.yaml)") from None
     except UnicodeDecodeError:
         text = model_path.read_bytes().decode("cp1252", errors="replace")
-    model = parse_model(text, str(model_path))
+    return parse_model(text, str(model_path))
+
+
+def load_folder(folder: str | Path) -> Inputs:
+    folder = Path(folder)
+    model = folder_model(folder)
     tables, files = {}, {}
     for spec in SPECS:
         path = folder / spec.file
@@ -39,7 +44,7 @@ def load_folder(folder: str | Path) -> Inputs:
         raw = read_csv_text(path, str(path))
         tables[spec.key] = validate(raw.frame, spec, model, str(path), csv_locate, raw.decimal)
     if model.phasing == "prior_actuals" and "actuals_prior" not in tables:
-        raise InputError(str(model_path), "phasing: prior_actuals needs last year's actuals in actuals_prior.csv "
+        raise InputError(str(folder / "model.yaml"), "phasing: prior_actuals needs last year's actuals in actuals_prior.csv "
                                           "(same columns as actuals.csv)", column="phasing")
     check_excel_matching(tables, files, {k: csv_locate for k in tables})
     check_all_lines(tables, lambda key: lambda idx, column, message: InputError(files[key], message, **csv_locate(idx, column)))
