@@ -64,9 +64,9 @@ def _formulas(result: Result, anchors: Anchors, status_total: str) -> dict[str, 
         "status_actual": (status_total, f.sumifs("Actuals[amount]", f.actual_to_date())),
         "forecast_counted": ("SUM(LF_Controller)", "SUM(Forecast[amount])"),
         "outer_budget_counted": ("SUM(LF_Adopted)", "COUNT(OuterBudget[amount])"),
-        "ledger_budget": (f.summarised_rows("Budget"), "INDEX(LG_BudgetByLine_Cum,ROWS(LG_BudgetByLine_Cum))"),
-        "ledger_changes": (f.summarised_rows("Changes"), "INDEX(LG_ChangesByAuditRow_Cum,ROWS(LG_ChangesByAuditRow_Cum))"),
-        "ledger_actuals": (f.summarised_rows("Actuals"), "INDEX(LG_ActualsByLine_Cum,ROWS(LG_ActualsByLine_Cum))"),
+        "ledger_budget": (f.summarised_rows("Budget"), f.ledger_total("BudgetByLine")),
+        "ledger_changes": (f.summarised_rows("Changes"), f.ledger_total("ChangesByAuditRow")),
+        "ledger_actuals": (f.summarised_rows("Actuals"), f.ledger_total("ActualsByLine")),
         "dates_valid": ("COUNTA(Changes[date])-COUNT(Changes[date])+COUNTA(Actuals[month])-COUNT(Actuals[month])", "0"),
     }
 

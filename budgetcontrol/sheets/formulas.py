@@ -8,6 +8,8 @@ never match an empty ``activity``; ``ref&""`` matches it in both programs.
 
 from __future__ import annotations
 
+from budgetcontrol.sheets.ledger import cum_name, key_name, rows_name
+
 # Workbook-level names of the settings cells (Settings sheet).
 AS_OF = "AsOf"
 AS_OF_MONTH_END = "AsOfMonthEnd"  # EOMONTH(AsOf, 0): actuals count for whole months
@@ -258,25 +260,29 @@ def flag(test: str) -> str:
 # ---- issue 7: the Ledger sheet's sorted sums instead of SUMIFS over every input row ----
 def ledger(block: str, lo: str, hi: str) -> str:
     """The sum of a Ledger block's amounts with ``lo`` < key ≤ ``hi``: two binary searches on its sorted keys."""
-    keys, cum = f"LG_{block}_Key", f"LG_{block}_Cum"
+    keys, cum = key_name(block), cum_name(block)
     return f"INDEX({cum},MATCH({hi},{keys},1))-INDEX({cum},MATCH({lo},{keys},1))"
+
+
+def ledger_total(block: str) -> str:
+    """A Ledger block's total (its last running sum)."""
+    return f"INDEX({cum_name(block)},ROWS({cum_name(block)}))"
 
 
 def in_ledger(block: str, key: str) -> str:
     """True where a Ledger block has the key."""
-    keys = f"LG_{block}_Key"
+    keys = key_name(block)
     return f"INDEX({keys},MATCH({key},{keys},1))={key}"
 
 
 def _below(table_column: str) -> str:
     """The rows of a Table column below the ones the Ledger sums (rows typed since it was written)."""
-    table = table_column.split("[", 1)[0]
-    return f"INDEX({table_column},LG_Rows_{table}+1):INDEX({table_column},ROWS({table_column}))"
+    rows = rows_name(table_column.split("[", 1)[0])
+    return f"INDEX({table_column},{rows}+1):INDEX({table_column},ROWS({table_column}))"
 
 
 def _typed_since(table_column: str, then: str) -> str:
-    table = table_column.split("[", 1)[0]
-    return f"IF(ROWS({table_column})>LG_Rows_{table},{then},0)"
+    return f"IF(ROWS({table_column})>{rows_name(table_column.split('[', 1)[0])},{then},0)"
 
 
 def typed_sum(sum_range: str, criteria: list[tuple[str, str]]) -> str:
@@ -297,7 +303,7 @@ def step(number: str, name: str, plus: str = "") -> str:
 def summarised_rows(table: str) -> str:
     """The sum of the Table's rows the Ledger summarised (fewer if rows were deleted since)."""
     amount = column(table, "amount")
-    return f"SUM(INDEX({amount},1):INDEX({amount},MIN(LG_Rows_{table},ROWS({amount}))))"
+    return f"SUM(INDEX({amount},1):INDEX({amount},MIN({rows_name(table)},ROWS({amount}))))"
 
 
 def line_original(line: str, keys: list[str]) -> str:

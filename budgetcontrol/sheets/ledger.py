@@ -51,7 +51,6 @@ TITLE_ROW, NOTE_ROW, SETTING_ROW, HEADER_ROW, FIRST = 1, 2, 4, 7, 8
 class Block:
     name: str
     label: str
-    table: str  # the input Table it sums
     keys: np.ndarray  # sorted, unique
     amounts: np.ndarray
 
@@ -96,10 +95,10 @@ def _serial(dates: pd.Series) -> np.ndarray:
     return ((dates.values.astype("datetime64[D]") - EXCEL_EPOCH) // np.timedelta64(1, "D")).astype(np.int64)
 
 
-def _summed(name: str, label: str, table: str, keys: np.ndarray, amounts: np.ndarray) -> Block:
+def _summed(name: str, label: str, keys: np.ndarray, amounts: np.ndarray) -> Block:
     frame = pd.DataFrame({"key": np.asarray(keys, dtype=np.int64), "amount": np.asarray(amounts, dtype=float)})
     summed = frame.groupby("key", sort=True)["amount"].sum()
-    return Block(name, label, table, summed.index.to_numpy(), summed.to_numpy())
+    return Block(name, label, summed.index.to_numpy(), summed.to_numpy())
 
 
 def _lines(frame: pd.DataFrame, numbers: dict[tuple, int]) -> np.ndarray:
@@ -125,24 +124,25 @@ def blocks(result: Result) -> list[Block]:
                                   np.concatenate([values, values]))
     a_groups, a_amounts = both(actuals, actuals["amount"].to_numpy())
     b_groups, b_amounts = both(budget, budget["amount"].to_numpy())
-    c_groups, c_dates = both(approved, _serial(approved["date"]))
+    approved_dates = _serial(approved["date"])
+    c_groups, c_dates = both(approved, approved_dates)
     return [
-        _summed("ActualsByLine", "Regnskab pr. linje og måned", "Actuals",
+        _summed("ActualsByLine", "Regnskab pr. linje og måned",
                 _lines(actuals, lines) * MONTH_STEP + month, actuals["amount"]),
-        _summed("ActualsByGroup", "Regnskab pr. gruppe og måned", "Actuals",
+        _summed("ActualsByGroup", "Regnskab pr. gruppe og måned",
                 a_groups * MONTH_STEP + np.concatenate([month, month]), a_amounts),
-        _summed("BudgetByLine", "Budget pr. linje", "Budget", _lines(budget, lines), budget["amount"]),
-        _summed("BudgetByGroup", "Budget pr. gruppe", "Budget", b_groups, b_amounts),
-        _summed("ApprovedByLine", "Godkendte ændringer pr. linje og dato", "Changes",
-                _lines(approved, lines) * DATE_STEP + _serial(approved["date"]), approved["amount"]),
-        _summed("ApprovedByType", "Godkendte ændringer pr. linje, type og dato", "Changes",
+        _summed("BudgetByLine", "Budget pr. linje", _lines(budget, lines), budget["amount"]),
+        _summed("BudgetByGroup", "Budget pr. gruppe", b_groups, b_amounts),
+        _summed("ApprovedByLine", "Godkendte ændringer pr. linje og dato",
+                _lines(approved, lines) * DATE_STEP + approved_dates, approved["amount"]),
+        _summed("ApprovedByType", "Godkendte ændringer pr. linje, type og dato",
                 _lines(typed, lines) * TYPE_STEP + typed["type"].map(type_no).to_numpy() * DATE_STEP + _serial(typed["date"]),
                 typed["amount"]),
-        _summed("PendingByLine", "Afventende ændringer pr. linje og dato", "Changes",
+        _summed("PendingByLine", "Afventende ændringer pr. linje og dato",
                 _lines(pending, lines) * DATE_STEP + _serial(pending["date"]), pending["amount"]),
-        _summed("ApprovedByGroup", "Godkendte ændringer pr. gruppe og dato", "Changes",
+        _summed("ApprovedByGroup", "Godkendte ændringer pr. gruppe og dato",
                 c_groups * DATE_STEP + c_dates, np.concatenate([approved["amount"], approved["amount"]])),
-        _summed("ChangesByAuditRow", "Ændringer pr. række på Audit", "Changes",
+        _summed("ChangesByAuditRow", "Ændringer pr. række på Audit",
                 [audit_no[k] for k in changes[["change_id"] + LINE].itertuples(index=False, name=None)], changes["amount"]),
     ]
 

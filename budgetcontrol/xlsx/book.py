@@ -34,14 +34,8 @@ STREAM_ROWS = 1000  # a Table rewritten with this many rows is streamed into the
 
 def _column(values: list, key: str) -> Column:
     """A Table column's values as streamed: dates, numbers or text, by what the column holds."""
-    present = [v for v in values if v not in (None, "")]
-    if present and all(isinstance(v, (dt.date, dt.datetime)) for v in present):
-        kind = "date"
-    elif present and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
-        kind = "number"
-    else:
-        kind = "text"
-    return Column(values, kind, key)
+    kinds = {writer.kind_of(v) for v in values if v not in (None, "")}
+    return Column(values, kinds.pop() if len(kinds) == 1 else "text", key)
 
 
 class FileBook:
@@ -85,33 +79,29 @@ class FileBook:
         headers = [ws.cell(r1, c).value for c in range(c1, c2 + 1)]
         last = r1 + max(len(rows), 1)
         if len(rows) >= STREAM_ROWS and not any(r > r1 and not (c1 <= c <= c2 and r <= r2) for r, c in ws._cells):
-            self._stream_rows(ws, table, rows, styles, headers)
-            return
-        for r in range(r1 + 1, max(r2, last) + 1):
-            row = rows[r - r1 - 1] if r - r1 - 1 < len(rows) else {}
-            for c, header in zip(range(c1, c2 + 1), headers):
-                cell = ws.cell(r, c)
-                cell.value = row.get(header)
-                if header in styles:
-                    for attr, value in style(styles[header]).items():
-                        setattr(cell, attr, value)
+            self._stream_rows(ws, r1, c1, rows, styles, headers)
+        else:
+            for r in range(r1 + 1, max(r2, last) + 1):
+                row = rows[r - r1 - 1] if r - r1 - 1 < len(rows) else {}
+                for c, header in zip(range(c1, c2 + 1), headers):
+                    cell = ws.cell(r, c)
+                    cell.value = row.get(header)
+                    if header in styles:
+                        for attr, value in style(styles[header]).items():
+                            setattr(cell, attr, value)
         table.ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{last}"
         if table.autoFilter is not None:
             table.autoFilter.ref = table.ref
 
-    def _stream_rows(self, ws, table, rows: list[dict], styles: dict[str, str], headers: list) -> None:
+    def _stream_rows(self, ws, r1: int, c1: int, rows: list[dict], styles: dict[str, str], headers: list) -> None:
         """Many rows (a year of actuals) go straight into the file when the Table is all the sheet holds
-        below its header: the old body's cells are dropped and the new rows streamed on save."""
-        c1, r1, c2, r2 = range_boundaries(table.ref)
+        below its header (row ``r1``): the old body's cells are dropped and the new rows streamed on save."""
         for key in [key for key in ws._cells if key[0] > r1]:
             del ws._cells[key]
         for r in [r for r in ws.row_dimensions if r > r1]:
             del ws.row_dimensions[r]
         columns = [_column([row.get(h) for row in rows], styles.get(h, "input_text")) for h in headers]
         writer.stream_bulk(self.wb, ws, Bulk(r1 + 1, c1, columns))
-        table.ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r1 + len(rows)}"
-        if table.autoFilter is not None:
-            table.autoFilter.ref = table.ref
 
     def set_setting(self, key: str, value) -> None:
         ws = self.wb[SETTINGS]

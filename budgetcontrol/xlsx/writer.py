@@ -144,18 +144,20 @@ class _Styles:
         return self.arrays[key]
 
     def index(self, key: str) -> int:
-        return self.ws.parent._cell_styles.add(self.arrays[key] if key in self.arrays else self.array(key))
+        return self.ws.parent._cell_styles.add(self.array(key))
 
 
-def _kind(cell) -> str:
-    if cell.formula:
-        return "formula"
-    value = cell.value
+def kind_of(value) -> str:
+    """How a value is streamed: "date", "number" or "text"."""
     if isinstance(value, (dt.date, dt.datetime)):
         return "date"
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return "number"
     return "text"
+
+
+def _kind(cell) -> str:
+    return "formula" if cell.formula else kind_of(cell.value)
 
 
 def _cell_blocks(cells: dict, styles: _Styles) -> tuple[list[stream.Block], list[tuple[str, str, str]]]:
