@@ -104,6 +104,7 @@ class Inputs:
     outer_budget: pd.DataFrame = field(default_factory=lambda: empty(OUTER_BUDGET))
     savings: pd.DataFrame = field(default_factory=lambda: empty(SAVINGS))
     table_rows: dict[str, int] = field(default_factory=dict)  # body rows (blank ones too) of a workbook's Tables, by name
+    table_headers: dict[str, tuple[str, int]] = field(default_factory=dict)  # their sheet and header row (1-based)
 
 
 def empty(spec: TableSpec) -> pd.DataFrame:

@@ -234,4 +234,5 @@ def load_workbook_inputs(path: str | Path) -> Inputs:
     check_all_lines(tables, lambda key: lambda idx, column, message: InputError(file, message, **locates[key](idx, column)))
     extents = {spec.table: _table(wb, spec.table, file) for spec in SPECS}
     rows = {name: table.end[0] - table.start[0] + 1 for name, table in extents.items()}
-    return Inputs(model=model, source=file, table_rows=rows, **tables)
+    headers = {name: (table.sheet, table.start[0]) for name, table in extents.items()}  # start: the first body row, 0-based
+    return Inputs(model=model, source=file, table_rows=rows, table_headers=headers, **tables)

@@ -17,6 +17,8 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.properties import CalcProperties
+from openpyxl.worksheet._reader import WorksheetReader
+from python_calamine import CalamineWorkbook
 
 from budgetcontrol import contract
 from budgetcontrol.contract.errors import InputError
@@ -39,14 +41,31 @@ def _column(values: list, key: str) -> Column:
 
 
 class FileBook:
-    """An .xlsx/.xlsm file opened with openpyxl (VBA kept for .xlsm)."""
+    """An .xlsx/.xlsm file opened with openpyxl (VBA kept for .xlsm).
+
+    Opening is quick on a big workbook: the generated sheets are opened empty (they are replaced anyway),
+    and the body rows of a big input Table (1.000+ rows: the budget, the year's actuals) are cut out of
+    their sheet as text and written back unchanged on save (``xlsx/stream.py``), unless the refresh
+    rewrites that Table; its rows are then read with python-calamine."""
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self._inputs = contract.load(self.path)  # validates first: a bad workbook is refused before anything changes
-        try:  # the generated sheets are replaced anyway: opened without their rows, which is much faster
-            package = stream.without_rows(self.path.read_bytes(), set(GENERATED))
-            self.wb = openpyxl.load_workbook(io.BytesIO(package), keep_vba=self.path.suffix.lower() == ".xlsm")
+        big: dict[str, int] = {}
+        for name, (sheet, header) in self._inputs.table_headers.items():
+            if self._inputs.table_rows.get(name, 0) >= STREAM_ROWS:
+                big[sheet] = min(header, big.get(sheet, header))
+        package = self.path.read_bytes()
+        self.wb, self._cut = self._open(package, big)
+        if any(r >= self._cut[ws.title].first_row for ws in self.wb.worksheets if ws.title in self._cut for r, _ in ws._cells):
+            self.wb, self._cut = self._open(package, {})  # a hyperlink, comment or merge in the rows: read them as cells
+        for title, raw in self._cut.items():
+            writer.keep_rows(self.wb, title, raw)
+
+    def _open(self, package: bytes, cut: dict[str, int]):
+        try:
+            package, raws = stream.for_reading(package, set(GENERATED), cut)
+            return openpyxl.load_workbook(io.BytesIO(package), keep_vba=self.path.suffix.lower() == ".xlsm"), raws
         except Exception as exc:  # openpyxl raises many types for damaged packages
             raise InputError(str(self.path), f"cannot open the workbook: {exc}") from None
 
@@ -63,13 +82,13 @@ class FileBook:
         """The body rows of a Table as {header: value}, every column (also ones a controller added)."""
         ws, table = self._table(name)
         c1, r1, c2, r2 = range_boundaries(table.ref)
-        headers = [ws.cell(r1, c).value for c in range(c1, c2 + 1)]
-        rows = []
-        for r in range(r1 + 1, r2 + 1):
-            values = [ws.cell(r, c).value for c in range(c1, c2 + 1)]
-            if any(v not in (None, "") for v in values):
-                rows.append(dict(zip(headers, values)))
-        return rows
+        if ws.title in self._cut:
+            body = CalamineWorkbook.from_path(str(self.path), load_tables=True).get_table_by_name(name)
+            headers, grid = list(body.columns), [[None if v == "" else v for v in row] for row in body.to_python()]
+        else:
+            headers = [ws.cell(r1, c).value for c in range(c1, c2 + 1)]
+            grid = [[ws.cell(r, c).value for c in range(c1, c2 + 1)] for r in range(r1 + 1, r2 + 1)]
+        return [dict(zip(headers, values)) for values in grid if any(v not in (None, "") for v in values)]
 
     def set_table_rows(self, name: str, rows: list[dict], styles: dict[str, str]) -> None:
         """Rewrite a Table's body with ``rows`` (missing columns blank) and resize it; ``styles`` maps a
@@ -78,9 +97,15 @@ class FileBook:
         c1, r1, c2, r2 = range_boundaries(table.ref)
         headers = [ws.cell(r1, c).value for c in range(c1, c2 + 1)]
         last = r1 + max(len(rows), 1)
-        if len(rows) >= STREAM_ROWS and not any(r > r1 and not (c1 <= c <= c2 and r <= r2) for r, c in ws._cells):
+        raw = self._cut.get(ws.title)
+        alone = (raw.first_row > r1 and raw.last_row <= r2 and c1 <= raw.first_col and raw.last_col <= c2) if raw else True
+        if len(rows) >= STREAM_ROWS and alone and not any(r > r1 and not (c1 <= c <= c2 and r <= r2) for r, c in ws._cells):
+            if raw:
+                writer.drop_rows(self.wb, ws.title, self._cut.pop(ws.title))
             self._stream_rows(ws, r1, c1, rows, styles, headers)
         else:
+            if raw:
+                self._read_cut_rows(ws)
             for r in range(r1 + 1, max(r2, last) + 1):
                 row = rows[r - r1 - 1] if r - r1 - 1 < len(rows) else {}
                 for c, header in zip(range(c1, c2 + 1), headers):
@@ -92,6 +117,15 @@ class FileBook:
         table.ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{last}"
         if table.autoFilter is not None:
             table.autoFilter.ref = table.ref
+
+    def _read_cut_rows(self, ws) -> None:
+        """Make the rows cut from ``ws`` openpyxl cells again (a Table there is rewritten cell by cell)."""
+        raw = self._cut.pop(ws.title)
+        writer.drop_rows(self.wb, ws.title, raw)
+        xml = f'<worksheet xmlns="{stream.MAIN_NS}"><sheetData>{raw.xml}</sheetData></worksheet>'
+        reader = WorksheetReader(ws, io.BytesIO(xml.encode("utf-8")), [], False, False)
+        reader.bind_cells()
+        reader.bind_row_dimensions()
 
     def _stream_rows(self, ws, r1: int, c1: int, rows: list[dict], styles: dict[str, str], headers: list) -> None:
         """Many rows (a year of actuals) go straight into the file when the Table is all the sheet holds

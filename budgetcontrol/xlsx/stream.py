@@ -32,7 +32,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Callable, Iterator, Sequence
-from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
 
 import numpy as np
 import pandas as pd
@@ -46,7 +46,7 @@ CHUNK_ROWS = 4096  # rows per chunk of text
 COMPRESSLEVEL = 1
 MAX_ROW, MAX_COL = 1_048_576, 16_384
 
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+MAIN_NS = _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _OFFICE_DOCUMENT = _REL + "/officeDocument"
 _WORKSHEET = _REL + "/worksheet"
@@ -76,6 +76,17 @@ class Block:
     first_col: int
     columns: list[Column]
     row_height: float | None = None
+
+
+@dataclass(frozen=True)
+class Raw:
+    """Rows kept as the SpreadsheetML text they were read as (:func:`cut_rows`), written back unchanged:
+    ``first_row``…``last_row``, within columns ``first_col``…``last_col``."""
+    first_row: int
+    last_row: int
+    first_col: int
+    last_col: int
+    xml: str
 
 
 # ---------------------------------------------------------------------------------------------
@@ -381,27 +392,128 @@ def _sheet_parts(source: ZipFile) -> dict[str, str]:
     return parts
 
 
-_SHEET_DATA = re.compile(r"<sheetData\s*/>|<sheetData\s*>.*?</sheetData>", re.S)
+def _sheet_data(xml: str) -> tuple[int, int, int] | None:
+    """Where the rows of a sheet part's text are: (start of <sheetData…>, start of its rows, end of
+    </sheetData>); the rows are empty for <sheetData/>. None without a <sheetData> element."""
+    start = xml.find("<sheetData")
+    if start < 0:
+        return None
+    opening = xml.index(">", start) + 1
+    if xml[opening - 2] == "/":
+        return start, opening, opening
+    closing = xml.rfind("</sheetData>")
+    if closing < opening:
+        return None
+    return start, opening, closing + len("</sheetData>")
 
 
-def without_rows(package: bytes, titles: set[str]) -> bytes:
-    """The package with the rows of the sheets titled ``titles`` left out (``<sheetData/>``), to open the
-    rest quickly when those sheets are about to be replaced; every other entry as it was."""
+_SHARED_ITEM = re.compile(r"<si>(.*?)</si>|<si/>", re.S)
+_SHARED_CELL = re.compile(r'(<c\b[^>]*?)\st="s"([^>]*)>\s*<v>(\d+)</v>\s*</c>')
+_SHARED_STRINGS = _REL + "/sharedStrings"
+
+
+def _shared_strings(source: ZipFile) -> list[str]:
+    """The inner text of each shared string item (``<t>`` or rich-text runs), as ``<is>`` can hold it."""
+    workbook = "xl/workbook.xml"
+    names = set(source.namelist())
+    rels = _rels_name(workbook)
+    if rels not in names:
+        return []
+    for rel in ElementTree.fromstring(source.read(rels)):
+        if rel.get("Type") == _SHARED_STRINGS:
+            part = _resolve(workbook, rel.get("Target"))
+            if part in names:
+                xml = source.read(part).decode("utf-8")
+                return [m.group(1) or "" for m in _SHARED_ITEM.finditer(xml)]
+    return []
+
+
+_BLANK_SHEET = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><sheetData/></worksheet>').encode("utf-8")
+
+
+def for_reading(package: bytes, blank: set[str], cut: dict[str, int]) -> tuple[bytes, dict[str, Raw]]:
+    """The package to open quickly (uncompressed, in memory): the sheets titled ``blank`` as empty
+    worksheets (they are about to be replaced), and the rows after row ``cut[title]`` cut out of the
+    sheets titled so, returned as :class:`Raw` text to :func:`splice` back unchanged. Cells holding
+    shared strings become inline strings (the writer makes its own shared-string table); style
+    indexes stay as they were, valid as long as the cell formats (cellXfs) are written back in their
+    order, as openpyxl does. A sheet whose rows cannot be cut safely (formulas, which may share their
+    text with rows above; rows without numbers; a sheet part in another XML form) is left whole."""
     buffer = io.BytesIO()
-    with ZipFile(io.BytesIO(package)) as source, ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True) as archive:
-        parts = {part for title, part in _sheet_parts(source).items() if title in titles}
+    raws: dict[str, Raw] = {}
+    with ZipFile(io.BytesIO(package)) as source, ZipFile(buffer, "w", ZIP_STORED, allowZip64=True) as archive:
+        titles = {part: title for title, part in _sheet_parts(source).items()}
+        strings: list[str] | None = None
         for info in source.infolist():
-            data = source.read(info)
-            if info.filename in parts:
-                data = _SHEET_DATA.sub("<sheetData/>", data.decode("utf-8"), count=1).encode("utf-8")
-            archive.writestr(_copy_info(info, info.compress_type), data)
-    return buffer.getvalue()
+            title = titles.get(info.filename)
+            if title in blank:
+                data = _BLANK_SHEET
+            elif title in cut:
+                xml = source.read(info).decode("utf-8")
+                if 't="s"' in xml and strings is None:
+                    strings = _shared_strings(source)
+                try:
+                    xml, raw = _cut(xml, title, cut[title], strings or [])
+                except ValueError:
+                    raw = None  # read whole, as any sheet
+                if raw is not None:
+                    raws[title] = raw
+                    data = xml.encode("utf-8")
+                else:
+                    data = source.read(info)
+            else:
+                data = source.read(info)
+            archive.writestr(_copy_info(info, ZIP_STORED), data)
+    return buffer.getvalue(), raws
+
+
+def _cut(xml: str, title: str, after: int, strings: list[str]) -> tuple[str, Raw | None]:
+    where = _sheet_data(xml)
+    if where is None:
+        raise ValueError(f"the sheet {title!r} has no <sheetData> in the default namespace")
+    _, opening, end = where
+    closing = xml.rfind("</sheetData>", 0, end) if end > opening else opening
+    start = None
+    for match in _ROW.finditer(xml, opening, closing):
+        number = _ROW_NUMBER.search(match.group(0))
+        if not number:
+            raise ValueError(f"the sheet {title!r} has rows without a row number (r)")
+        if int(number.group(1)) > after:
+            start = match.start()
+            break
+    if start is None:
+        return xml, None
+    rows = xml[start:closing]
+    if "<f" in rows:
+        raise ValueError(f"the rows of {title!r} hold formulas")
+    last = _ROW_NUMBER.search(_ROW.search(rows, rows.rfind("<row")).group(0))
+    if last is None:
+        raise ValueError(f"the sheet {title!r} has rows without a row number (r)")
+    if 't="s"' in rows:
+        def inline(m: re.Match) -> str:
+            index = int(m.group(3))
+            if index >= len(strings):
+                raise ValueError(f"a cell of {title!r} refers to shared string {index}, which the workbook lacks")
+            return f'{m.group(1)} t="inlineStr"{m.group(2)}><is>{strings[index]}</is></c>'
+        rows = _SHARED_CELL.sub(inline, rows)
+        if 't="s"' in rows:
+            raise ValueError(f"the sheet {title!r} has shared-string cells in a form that cannot be copied")
+    dimension = _DIMENSION_REF.search(xml, 0, start)
+    if dimension:  # written by every application we know; counting the cells' columns costs seconds
+        columns = [_column_number(letters) for letters in dimension.group(1, 2) if letters]
+    else:
+        columns = [_column_number(letters) for letters in {letters for letters, _ in _CELL_REF.findall(rows)}] or [1]
+    first = int(_ROW_NUMBER.search(rows[:rows.index(">") + 1]).group(1))
+    raw = Raw(first, int(last.group(1)), min(columns), max(columns), rows)
+    return xml[:start] + xml[closing:], raw
 
 
 _ROW = re.compile(r"<row\b[^>]*>")
 _ROW_NUMBER = re.compile(r'\sr="(\d+)"')
 _CELL_REF = re.compile(r'<c\b[^>]*?\sr="([A-Z]+)(\d+)"')
 _DIMENSION = re.compile(r"<dimension\b[^>]*/>")
+_DIMENSION_REF = re.compile(r'<dimension\s+ref="([A-Z]+)\d+(?::([A-Z]+)\d+)?"')
 _SHEET_PR = re.compile(r"<sheetPr\b[^>]*/>|<sheetPr\b.*?</sheetPr>", re.S)
 _WORKSHEET_OPEN = re.compile(r"<worksheet\b[^>]*>")
 
@@ -415,6 +527,16 @@ def _column_number(letters: str) -> int:
 
 def _ref(row: int, col: int) -> str:
     return f"{get_column_letter(col)}{row}"
+
+
+def _extent(block: Block | Raw) -> tuple[int, int, int, int] | None:
+    """First and last row, first and last column of a block's cells; None when it has no rows."""
+    if isinstance(block, Raw):
+        return block.first_row, block.last_row, block.first_col, block.last_col
+    n = _validate(block)
+    if not n:
+        return None
+    return block.first_row, block.first_row + n - 1, block.first_col, block.first_col + len(block.columns) - 1
 
 
 def _sheet_around(xml: str, title: str, blocks: list[Block]) -> tuple[str, str]:
@@ -438,14 +560,14 @@ def _sheet_around(xml: str, title: str, blocks: list[Block]) -> tuple[str, str]:
     cols_used = [_column_number(c) for c, _ in _CELL_REF.findall(existing)]
     last = max(numbers, default=0)
     for block in blocks:
-        n = _validate(block)
+        extent = _extent(block)
         if block.first_row <= last:
             raise ValueError(f"the block from row {block.first_row} of the sheet {title!r} overlaps or precedes "
                              f"row {last}, which is already written")
-        if n:
-            last = block.first_row + n - 1
-            rows_used += [block.first_row, last]
-            cols_used += [block.first_col, block.first_col + len(block.columns) - 1]
+        if extent:
+            rows_used += extent[:2]
+            cols_used += extent[2:]
+            last = extent[1]
     if rows_used:
         first, end = _ref(min(rows_used), min(cols_used)), _ref(max(rows_used), max(cols_used))
         ref = first if first == end else f"{first}:{end}"
@@ -482,6 +604,9 @@ def _set_level(info: ZipInfo, level: int) -> None:
 def _chunks(head: str, blocks: list[Block], tail: str) -> Iterator[bytes]:
     yield head.encode("utf-8")
     for block in blocks:
+        if isinstance(block, Raw):
+            yield block.xml.encode("utf-8")
+            continue
         for text in rows_xml(block):
             yield text.encode("utf-8")
     yield tail.encode("utf-8")

@@ -122,10 +122,22 @@ def stream_bulk(wb: Workbook, ws, bulk, styles: "_Styles | None" = None) -> None
     """Stream ``bulk`` (a :class:`~budgetcontrol.sheets.layout.Bulk`) into ``ws`` when the file is written;
     the sheet must have no openpyxl cells from its first row on."""
     styles = styles or _Styles(ws)
-    block = stream.Block(bulk.first_row, bulk.first_col, [stream.Column(_padded(c.values, bulk.rows), c.kind, styles.index(c.style))
-                                                          for c in bulk.columns])
-    blocks, links = _STREAMED.setdefault(wb, {}).get(ws.title, ([], []))
-    _STREAMED[wb][ws.title] = (sorted(blocks + [block], key=lambda b: b.first_row), links)
+    keep_rows(wb, ws.title, stream.Block(bulk.first_row, bulk.first_col,
+                                         [stream.Column(_padded(c.values, bulk.rows), c.kind, styles.index(c.style))
+                                          for c in bulk.columns]))
+
+
+def keep_rows(wb: Workbook, title: str, block: "stream.Block | stream.Raw") -> None:
+    """Stream ``block`` into the sheet ``title`` when the file is written: rows made from columns, or rows
+    cut from the sheet when it was opened (:func:`~budgetcontrol.xlsx.stream.for_reading`), unchanged."""
+    blocks, links = _STREAMED.setdefault(wb, {}).get(title, ([], []))
+    _STREAMED[wb][title] = (sorted(blocks + [block], key=lambda b: b.first_row), links)
+
+
+def drop_rows(wb: Workbook, title: str, block: "stream.Block | stream.Raw") -> None:
+    """No longer stream ``block`` into the sheet ``title`` (its rows are being replaced)."""
+    blocks, links = _STREAMED[wb][title]
+    _STREAMED[wb][title] = ([b for b in blocks if b is not block], links)
 
 
 class _Styles:
