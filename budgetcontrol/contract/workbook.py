@@ -157,7 +157,7 @@ def _list_by(wb: CalamineWorkbook, name: str, columns: list[str], key: str, file
     return [row for row in rows if text(row[key])]
 
 
-def _frame(wb: CalamineWorkbook, spec: TableSpec, file: str) -> tuple[pd.DataFrame, callable]:
+def _frame(wb: CalamineWorkbook, spec: TableSpec, file: str) -> tuple[pd.DataFrame, callable, object]:
     table = _table(wb, spec.table, file)
     first_data0, first_col0 = table.start  # calamine: 0-based first data row (the header is the row above)
     sheet = table.sheet
@@ -169,7 +169,7 @@ def _frame(wb: CalamineWorkbook, spec: TableSpec, file: str) -> tuple[pd.DataFra
         return {"sheet": sheet, "cell": f"{col(first_col0 + c + 1)}{row}", "column": column}
 
     _nothing_below(wb, table, file, names)
-    return cells_frame(table.to_python(), names, first_data0 + 1, spec, file, locate), locate
+    return cells_frame(table.to_python(), names, first_data0 + 1, spec, file, locate), locate, table
 
 
 def cells_frame(rows: list[list], names: list[str], first_row: int, spec: TableSpec, file: str, locate) -> pd.DataFrame:
@@ -187,7 +187,15 @@ def cells_frame(rows: list[list], names: list[str], first_row: int, spec: TableS
 
 def _typed(values: pd.Series, vtype: str, file: str, locate) -> pd.Series:
     """Convert cells of one column; numbers and dates must be real numbers and dates."""
-    if vtype in NUMERIC:
+    types = set(map(type, values))
+    if vtype in NUMERIC and types <= {int, float}:
+        return values.astype("float64")
+    if vtype in ("date", "month") and types <= {dt.date, dt.datetime}:
+        stamps = pd.to_datetime(pd.Series(values.tolist(), index=values.index, dtype=object).map(pd.Timestamp))
+        return stamps.dt.strftime("%Y-%m") if vtype == "month" else stamps.astype("datetime64[ns]")
+    if vtype not in NUMERIC and vtype not in ("date", "month") and types <= {str}:
+        return values.astype(str)
+    if vtype in NUMERIC:  # something is wrong: find the first bad cell
         bad = values.map(lambda v: isinstance(v, bool) or not isinstance(v, (int, float)))
         if bad.any():
             idx = values.index[bad.argmax()]
@@ -208,7 +216,10 @@ def _typed(values: pd.Series, vtype: str, file: str, locate) -> pd.Series:
 def _nothing_below(wb: CalamineWorkbook, table, file: str, names: list[str]) -> None:
     """Rows typed right under a Table that did not grow with them would be ignored by every formula."""
     (last_row0, _), (_, first_col0) = table.end, table.start
-    grid = wb.get_sheet_by_name(table.sheet).to_python(skip_empty_area=False)
+    sheet = wb.get_sheet_by_name(table.sheet)
+    if sheet.end is None or sheet.end[0] <= last_row0:  # the sheet's cells end with the Table
+        return
+    grid = sheet.to_python(skip_empty_area=False)
     below = last_row0 + 1
     if below < len(grid):
         row = grid[below][first_col0:first_col0 + len(names)]
@@ -223,16 +234,16 @@ def load_workbook_inputs(path: str | Path) -> Inputs:
     file = str(path)
     wb = _open(path)
     model = _model(wb, file)
-    tables, locates = {}, {}
+    tables, locates, extents = {}, {}, {}
     for spec in SPECS + (PHASING, TARGETS, ACTIVITY) + YEARS:
         if spec in YEARS and spec.table not in wb.table_names:
             continue  # a workbook built before part 4; the refresh adds the Table's sheet
-        frame, locate = _frame(wb, spec, file)
+        frame, locate, extents[spec.table] = _frame(wb, spec, file)
         tables[spec.key] = validate(frame, spec, model, file, locate)
         locates[spec.key] = locate
     check_excel_matching(tables, {k: file for k in tables}, locates)
     check_all_lines(tables, lambda key: lambda idx, column, message: InputError(file, message, **locates[key](idx, column)))
-    extents = {spec.table: _table(wb, spec.table, file) for spec in SPECS}
+    extents = {spec.table: extents[spec.table] for spec in SPECS}
     rows = {name: table.end[0] - table.start[0] + 1 for name, table in extents.items()}
     headers = {name: (table.sheet, table.start[0]) for name, table in extents.items()}  # start: the first body row, 0-based
     return Inputs(model=model, source=file, table_rows=rows, table_headers=headers, **tables)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from budgetcontrol.engine import Result
 from budgetcontrol.sheets import formulas as f
 from budgetcontrol.sheets import heading, ledger
-from budgetcontrol.sheets.layout import Conditional, SheetLayout, col, range_ref, ref
+from budgetcontrol.sheets.layout import Conditional, SheetLayout, col, per_row, range_ref, ref
 from budgetcontrol.sheets.names import AUDIT, CORRECTED
 
 HEADER_ROW, CODE_ROW, FIRST = 4, 5, 6
@@ -62,22 +62,26 @@ def layout(result: Result, audit_rows: dict[tuple, tuple[int, int]]) -> SheetLay
         sheet.put(CODE_ROW, c, key[5:] if key.startswith("type:") else key, "code")
 
     numbers = ledger.line_numbers(result)
+    cells = lambda r: [ref(r, pos[k], "c") for k in KEYS]
+    line = lambda r: ref(r, pos["line"], "c")
+    pattern = {  # one formula pattern per column, made once (layout.per_row)
+        "line": lambda r: f.numbered("LG_CorrectedLine", ref(FIRST, pos["line"], "cr"), line(r)),
+        "original": lambda r: f.line_original(line(r), cells(r)),
+        **{f"type:{t}": lambda r, c=pos[f"type:{t}"]: f.line_type(line(r), cells(r), ref(CODE_ROW, c, "r")) for t in types},
+        "approved": lambda r: f.line_approved(line(r), cells(r), f.AS_OF),
+        "corrected": lambda r: f"{ref(r, pos['original'])}+{ref(r, pos['approved'])}",
+        "pending": lambda r: f.line_pending(line(r), cells(r)),
+        "in_budget": lambda r: f.line_in_budget(line(r), cells(r)),
+    }
+    formula = {key: per_row(build, FIRST) for key, build in pattern.items()}
+    styles = {"line": "integer", "in_budget": "flag"}
     for i, values in enumerate(result.lines.to_dict(orient="records")):
         r = FIRST + i
         for key in KEYS:
             sheet.put(r, pos[key], values[key] or None, "code_text")
-        sheet.formula(r, pos["line"], f.numbered("LG_CorrectedLine", ref(FIRST, pos["line"], "cr"), ref(r, pos["line"], "c")),
-                      numbers[tuple(values[k] for k in KEYS)], "integer")
-        cells = [ref(r, pos[k], "c") for k in KEYS]
-        line = ref(r, pos["line"], "c")
-        sheet.formula(r, pos["original"], f.line_original(line, cells), values["original"])
-        for t in types:
-            c = pos[f"type:{t}"]
-            sheet.formula(r, c, f.line_type(line, cells, ref(CODE_ROW, c, "r")), values[f"type:{t}"])
-        sheet.formula(r, pos["approved"], f.line_approved(line, cells, f.AS_OF), values["approved"])
-        sheet.formula(r, pos["corrected"], f"{ref(r, pos['original'])}+{ref(r, pos['approved'])}", values["corrected"])
-        sheet.formula(r, pos["pending"], f.line_pending(line, cells), values["pending"])
-        sheet.formula(r, pos["in_budget"], f.line_in_budget(line, cells), values["in_budget"], "flag")
+        expect = {**values, "line": numbers[tuple(values[k] for k in KEYS)]}
+        for key, made in formula.items():
+            sheet.formula(r, pos[key], made(r), expect[key], styles.get(key, "amount"))
         first_audit, n = audit_rows.get(tuple(values[k] for k in KEYS), (None, 0))
         if first_audit:
             sheet.put(r, pos["drill"], f"{n} ændring{'er' if n != 1 else ''} →", "link", link=f"'{AUDIT}'!A{first_audit}")

@@ -102,11 +102,12 @@ def _summed(name: str, label: str, keys: np.ndarray, amounts: np.ndarray) -> Blo
 
 
 def _lines(frame: pd.DataFrame, numbers: dict[tuple, int]) -> np.ndarray:
-    return np.array([numbers[k] for k in frame[LINE].itertuples(index=False, name=None)], dtype=np.int64)
+    keys = zip(*(frame[c].tolist() for c in LINE))  # plain lists: iterating pandas string arrays is slow
+    return np.array([numbers[k] for k in keys], dtype=np.int64)
 
 
 def _groups(frame: pd.DataFrame, numbers: dict[tuple, int], net: bool) -> np.ndarray:
-    keys = zip(frame["sector"], frame["category"], ["net"] * len(frame) if net else frame["kind"])
+    keys = zip(frame["sector"].tolist(), frame["category"].tolist(), ["net"] * len(frame) if net else frame["kind"].tolist())
     return np.array([numbers[k] for k in keys], dtype=np.int64)
 
 

@@ -14,7 +14,7 @@ from budgetcontrol.contract.tables import FORECAST, OUTER_BUDGET
 from budgetcontrol.engine import Result
 from budgetcontrol.engine.forecast import base_column, years
 from budgetcontrol.sheets import formulas as f
-from budgetcontrol.sheets.layout import SheetLayout, col, figure, ref
+from budgetcontrol.sheets.layout import SheetLayout, col, figure, per_row, ref
 from budgetcontrol.sheets.names import LINE_FORECAST
 
 YEAR_ROW, HEADER_ROW, FIRST = 4, 5, 6
@@ -55,8 +55,9 @@ def layout(result: Result) -> SheetLayout:
         sheet.put(HEADER_ROW, c, "Grundlag regnskabsår" if k == 0 else "Grundlag overslagsår", "header_wrap")
     frame = result.line_forecasts
     last = FIRST + len(frame) - 1
+    formula = {name: per_row(build, FIRST) for name, build in _patterns(all_years).items()}
     for i, row in enumerate(frame.to_dict("records")):
-        _row(sheet, FIRST + i, i + 1, row, all_years)
+        _row(sheet, FIRST + i, i + 1, row, all_years, formula)
     for name, defined in NAMES.items():
         c = C[name]
         sheet.names[defined] = f"'{LINE_FORECAST}'!${col(c)}${FIRST}:${col(c)}${last}"
@@ -69,29 +70,46 @@ def layout(result: Result) -> SheetLayout:
     return sheet
 
 
-def _row(sheet: SheetLayout, r: int, number: int, row: dict, all_years: list[int]) -> None:
-    x = {name: ref(r, c) for name, c in C.items()}
-    keys = [ref(r, C[n], "c") for n in ("sector", "category", "activity", "kind")]
+def _patterns(all_years: list[int]) -> dict:
+    """Each formula column's text for row ``r`` (one pattern per column, made once: layout.per_row)."""
+    x = lambda r, name: ref(r, C[name])
+    keys = lambda r: [ref(r, C[n], "c") for n in ("sector", "category", "activity", "kind")]
+    line = lambda r: ref(r, C["line"], "c")
+    mine = lambda r: f.line_criteria(FORECAST.table, *keys(r))
+    adopted = lambda r, c: f.line_criteria(OUTER_BUDGET.table, *keys(r)) + [(f.column(OUTER_BUDGET.table, "year"), ref(YEAR_ROW, c, "r"))]
+    patterns = {
+        "line": lambda r: f.row_number(ref(FIRST, C["line"], "cr"), line(r)),
+        "corrected": lambda r: f.line_corrected(line(r), keys(r), f.AS_OF_MONTH_END),
+        "actual_ytd": lambda r: f.line_actual(line(r), keys(r)),
+        "cum_weight": lambda r: f.line_weight("MC_CumWeight", line(r)),
+        "rest_weight": lambda r: f.line_weight("MC_RestWeight", line(r)),
+        "computed": lambda r: f.forecast(x(r, "actual_ytd"), x(r, "corrected"), x(r, "cum_weight"), x(r, "rest_weight")),
+        "has_controller": lambda r: f.countifs(mine(r)),
+        "controller": lambda r: f.given_or(x(r, "has_controller"), f.sumifs(f.column(FORECAST.table, "amount"), mine(r)), '""'),
+        "forecast": lambda r: f.given_or(x(r, "has_controller"), x(r, "controller"), x(r, "computed")),
+        "adjustment": lambda r: f.adjustment(x(r, "has_controller"), x(r, "computed"), x(r, "forecast")),
+        "adopted": lambda r: f.countifs(f.line_criteria(OUTER_BUDGET.table, *keys(r))),
+    }
+    for k in range(len(all_years)):
+        c = FIRST_BASE + k
+        patterns[c] = lambda r, c=c: f.given_or(f.countifs(adopted(r, c)), f.sumifs(f.column(OUTER_BUDGET.table, "amount"), adopted(r, c)),
+                                                x(r, "forecast"))
+    return patterns
+
+
+def _row(sheet: SheetLayout, r: int, number: int, row: dict, all_years: list[int], formula: dict) -> None:
     for name in ("sector", "category", "activity", "kind"):
         sheet.put(r, C[name], row[name] or None, "code_text")
-    sheet.formula(r, C["line"], f.row_number(ref(FIRST, C["line"], "cr"), ref(r, C["line"], "c")), number, "integer")
-    line = ref(r, C["line"], "c")
-    sheet.formula(r, C["corrected"], f.line_corrected(line, keys, f.AS_OF_MONTH_END), float(row["corrected"]))
-    sheet.formula(r, C["actual_ytd"], f.line_actual(line, keys), float(row["actual_ytd"]))
-    sheet.formula(r, C["cum_weight"], f.line_weight("MC_CumWeight", line), float(row["cum_weight"]), "weight")
-    sheet.formula(r, C["rest_weight"], f.line_weight("MC_RestWeight", line), float(row["rest_weight"]), "weight")
-    sheet.formula(r, C["computed"], f.forecast(x["actual_ytd"], x["corrected"], x["cum_weight"], x["rest_weight"]),
-                  figure(row["computed"]))
-    mine = f.line_criteria(FORECAST.table, *keys)
-    sheet.formula(r, C["has_controller"], f.countifs(mine), int(row["has_controller"]), "integer")
-    has = x["has_controller"]
-    sheet.formula(r, C["controller"], f.given_or(has, f.sumifs(f.column(FORECAST.table, "amount"), mine), '""'),
-                  figure(row["controller"]))
-    sheet.formula(r, C["forecast"], f.given_or(has, x["controller"], x["computed"]), figure(row["forecast"]))
-    sheet.formula(r, C["adjustment"], f.adjustment(has, x["computed"], x["forecast"]), float(row["adjustment"]))
-    sheet.formula(r, C["adopted"], f.countifs(f.line_criteria(OUTER_BUDGET.table, *keys)), int(row["adopted"]), "integer")
+    sheet.formula(r, C["line"], formula["line"](r), number, "integer")
+    sheet.formula(r, C["corrected"], formula["corrected"](r), float(row["corrected"]))
+    sheet.formula(r, C["actual_ytd"], formula["actual_ytd"](r), float(row["actual_ytd"]))
+    sheet.formula(r, C["cum_weight"], formula["cum_weight"](r), float(row["cum_weight"]), "weight")
+    sheet.formula(r, C["rest_weight"], formula["rest_weight"](r), float(row["rest_weight"]), "weight")
+    sheet.formula(r, C["computed"], formula["computed"](r), figure(row["computed"]))
+    sheet.formula(r, C["has_controller"], formula["has_controller"](r), int(row["has_controller"]), "integer")
+    sheet.formula(r, C["controller"], formula["controller"](r), figure(row["controller"]))
+    sheet.formula(r, C["forecast"], formula["forecast"](r), figure(row["forecast"]))
+    sheet.formula(r, C["adjustment"], formula["adjustment"](r), float(row["adjustment"]))
+    sheet.formula(r, C["adopted"], formula["adopted"](r), int(row["adopted"]), "integer")
     for k, year in enumerate(all_years):
-        c = FIRST_BASE + k
-        adopted = f.line_criteria(OUTER_BUDGET.table, *keys) + [(f.column(OUTER_BUDGET.table, "year"), ref(YEAR_ROW, c, "r"))]
-        amount = f.sumifs(f.column(OUTER_BUDGET.table, "amount"), adopted)
-        sheet.formula(r, c, f.given_or(f.countifs(adopted), amount, x["forecast"]), figure(row[base_column(year)]))
+        sheet.formula(r, FIRST_BASE + k, formula[FIRST_BASE + k](r), figure(row[base_column(year)]))

@@ -36,7 +36,8 @@ STREAM_ROWS = 1000  # a Table rewritten with this many rows is streamed into the
 
 def _column(values: list, key: str) -> Column:
     """A Table column's values as streamed: dates, numbers or text, by what the column holds."""
-    kinds = {writer.kind_of(v) for v in values if v not in (None, "")}
+    samples = {type(v): v for v in values if v is not None and v != ""}  # one value of each type
+    kinds = {writer.kind_of(v) for v in samples.values()}
     return Column(values, kinds.pop() if len(kinds) == 1 else "text", key)
 
 
