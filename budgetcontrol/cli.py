@@ -66,10 +66,14 @@ def build(
     data_dir: Path = typer.Argument(..., help="A data folder (model.yaml, budget.csv, changes.csv, actuals.csv) or a built workbook."),
     output: Path = typer.Option(..., "-o", "--output", help="The workbook to write: .xlsx, or .xlsm for the macro-enabled workbook with the xlwings bridge and buttons."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP),
+    check: bool = typer.Option(False, "--check", help="Write nothing: exit 1 with what differs when OUTPUT is not the "
+                                                       "workbook this build makes (a stale committed workbook), 0 when it is."),
+    force: bool = typer.Option(False, "--force", help="Write even though Excel's owner file (~$…) is beside OUTPUT."),
 ) -> None:
     """Build the controller workbook from a data folder."""
     from budgetcontrol import build as building, contract
     from budgetcontrol.engine import compute
+    from budgetcontrol.xlsx import safe
 
     with _user_errors():
         date = _as_of(as_of)
@@ -84,7 +88,10 @@ def build(
             result = compute(inputs, date)
         if output.is_dir():
             raise InputError(str(output), "is a folder, not a workbook file")
-        with _status(f"Writing {output}…"):
+        if check:
+            _check(result, output)
+            return
+        with _status(f"Writing {output}…"), safe.exclusive(output, force):
             try:
                 building.write(result, output)
             except OSError as exc:
@@ -92,6 +99,34 @@ def build(
     failed = [c.key for c in result.checks if not c.ok]
     err.print(f"wrote {output} (as of {result.as_of.isoformat()}; checks: {'OK' if not failed else 'BRUD ' + ', '.join(failed)})",
               markup=False)
+
+
+def _check(result, output: Path) -> None:
+    """build --check: build into a temporary folder and compare with ``output``; exit 1 when they differ."""
+    import tempfile
+
+    from budgetcontrol import build as building
+    from budgetcontrol.difference import differences
+
+    if not output.is_file():
+        print(f"{output}: missing (the build would write it)")
+        raise typer.Exit(1)
+    with tempfile.TemporaryDirectory(prefix="bc-check-") as folder:
+        fresh = Path(folder) / output.name
+        with _status("Building to compare…"):
+            building.write(result, fresh)
+            try:
+                lines, count = differences(output, fresh)
+            except Exception as exc:  # a damaged committed workbook is stale too
+                lines, count = [f"cannot read the committed workbook: {exc}"], 1
+    if count:
+        print(f"{output} is stale: {count} difference{'s' if count != 1 else ''} from a fresh build")
+        for line in lines:
+            print(f"  {line}")
+        if count > len(lines):
+            print(f"  … and {count - len(lines)} more")
+        raise typer.Exit(1)
+    print(f"{output} is up to date")
 
 
 @app.command()
@@ -127,24 +162,29 @@ def refresh(
     workbook: Path = typer.Argument(..., help="The controller workbook (.xlsx/.xlsm) to refresh in place."),
     actuals: Path = typer.Option(..., "--actuals", help="The finance-system export of the month's actuals (CSV; columns as actuals.csv)."),
     month: Optional[str] = typer.Option(None, "--month", help="The month to replace (YYYY-MM). Default: the one month in the export."),
+    force: bool = typer.Option(False, "--force", help="Refresh even though Excel's owner file (~$…) is beside the workbook."),
 ) -> None:
     """The monthly refresh: replace one month's actuals from an export, make it the reporting month
     when it is the newest, and rebuild the output sheets (rows typed in and sheets added are kept)."""
     from budgetcontrol.refresh import refresh as run
+    from budgetcontrol.xlsx import safe
     from budgetcontrol.xlsx.book import FileBook
 
     with _user_errors():
         if workbook.suffix.lower() not in (".xlsx", ".xlsm"):
             raise InputError(str(workbook), "not a workbook (.xlsx or .xlsm)")
-        with _status("Reading the workbook…"):
-            book = FileBook(workbook)
-        with _status("Refreshing…"):
-            report = run(book, actuals, month)
-        with _status(f"Writing {workbook}…"):
-            try:
-                book.save()
-            except OSError as exc:
-                raise InputError(str(workbook), f"cannot write the workbook: {exc.strerror or exc}") from None
+        if not workbook.is_file():
+            raise InputError(str(workbook), "file not found")
+        with safe.exclusive(workbook, force):  # read, refresh and write as one: a second refresh is refused meanwhile
+            with _status("Reading the workbook…"):
+                book = FileBook(workbook)
+            with _status("Refreshing…"):
+                report = run(book, actuals, month)
+            with _status(f"Writing {workbook}…"):
+                try:
+                    book.save()
+                except OSError as exc:
+                    raise InputError(str(workbook), f"cannot write the workbook: {exc.strerror or exc}") from None
     unit = report.result.inputs.model.unit
     print(f"Actuals {report.month}: {report.rows_out} rows out, {report.rows_in} rows in"
           + (f" ({report.ignored} rows of other months in the export left out)" if report.ignored else ""))
@@ -226,7 +266,7 @@ def rollup(
         text = rollup_many.render(result.rows)
         if output is not None:
             try:
-                write_atomically(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+                write_atomically(output, lambda tmp: tmp.write_text(text, encoding="utf-8"), keep=0)
             except OSError as exc:
                 raise InputError(str(output), f"cannot write the file: {exc.strerror or exc}") from None
     if output is None:

@@ -27,6 +27,17 @@ def number(value: float) -> int | float | str:
     return rounded
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet opening a CSV runs such a cell as a formula
+
+
+def inert(value):
+    """A text that a spreadsheet would run as a formula (CSV injection, OWASP) made plain text by a leading
+    apostrophe; numbers and other texts unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def table(result: Result, name: str) -> pd.DataFrame:
     if name == "summary":
         frame = result.summary[SUMMARY_COLUMNS].copy()
@@ -58,7 +69,7 @@ def render(result: Result, name: str, fmt: str) -> str:
     frame = table(result, name)
     if fmt == "csv":
         buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, lineterminator="\n")
+        frame.map(inert).to_csv(buffer, index=False, lineterminator="\n")
         return buffer.getvalue()
     records = [{k: (None if v == "" and k in NULLABLE else v) for k, v in row.items()}
                for row in frame.to_dict(orient="records")]

@@ -32,7 +32,7 @@ from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.folder import folder_model
 from budgetcontrol.contract.model import KINDS, STATUSES, Model
 from budgetcontrol.contract.tables import ACTUALS, BUDGET, CHANGES, TableSpec
-from budgetcontrol.export import number
+from budgetcontrol.export import inert, number
 
 COLUMNS = ["municipality", "sector", "category", "kind", "original", "corrected", "actual", "variance"]
 FILES = (BUDGET, CHANGES, ACTUALS)
@@ -237,7 +237,7 @@ def render(rows: list[tuple]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow(list(row[:4]) + [number(v) for v in row[4:]])
+        writer.writerow([inert(v) for v in row[:4]] + [number(v) for v in row[4:]])
     return buffer.getvalue()
 
 

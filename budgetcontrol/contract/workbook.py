@@ -26,11 +26,24 @@ from budgetcontrol.contract.settings_sheet import KEY, OPTIONAL_ROWS, ROWS, SIGN
 from budgetcontrol.contract.settings_sheet import SHEET as SETTINGS
 
 
+MAX_UNPACKED = 4 * 1024**3  # bytes a workbook's parts may unpack to, in all
+MAX_RATIO = 500  # a part unpacking to more than this many times its packed size is a zip bomb (Excel's parts: < 100)
+
+
 def _open(path: Path) -> CalamineWorkbook:
     if not path.is_file():
         raise InputError(str(path), "file not found")
     if not zipfile.is_zipfile(path):
         raise InputError(str(path), "not an .xlsx workbook (not a zip package)")
+    try:
+        with zipfile.ZipFile(path) as package:
+            parts = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError(str(path), f"cannot read the workbook: {exc}") from None
+    if sum(p.file_size for p in parts) > MAX_UNPACKED or any(
+            p.file_size > 10 * 1024**2 and p.file_size > MAX_RATIO * max(p.compress_size, 1) for p in parts):
+        raise InputError(str(path), f"refused: its parts would unpack to {sum(p.file_size for p in parts) / 1024**2:,.0f} MB "
+                                    f"from {path.stat().st_size / 1024**2:,.1f} MB (a zip bomb?)")
     try:
         return CalamineWorkbook.from_path(str(path), load_tables=True)
     except Exception as exc:  # calamine raises its own types for damaged packages
@@ -217,6 +230,12 @@ def _nothing_below(wb: CalamineWorkbook, table, file: str, names: list[str]) -> 
     """Rows typed right under a Table that did not grow with them would be ignored by every formula."""
     (last_row0, _), (_, first_col0) = table.end, table.start
     sheet = wb.get_sheet_by_name(table.sheet)
+    (first_row0, _), last_col0 = table.start, table.end[1]
+    for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []:
+        if r1 <= last_row0 and r2 >= first_row0 - 1 and c1 <= last_col0 and c2 >= first_col0:
+            raise InputError(file, f"the Table '{table.name}' has merged cells ({col(c1 + 1)}{r1 + 1}:{col(c2 + 1)}{r2 + 1}); "
+                                   f"unmerge them (Excel: Home → Merge & Center) so every row has its own values",
+                             sheet=table.sheet, cell=f"{col(c1 + 1)}{r1 + 1}")
     if sheet.end is None or sheet.end[0] <= last_row0:  # the sheet's cells end with the Table
         return
     grid = sheet.to_python(skip_empty_area=False)

@@ -34,6 +34,15 @@ from budgetcontrol.xlsx.styles import style
 STREAM_ROWS = 1000  # a Table rewritten with this many rows is streamed into the file
 
 
+class Formula(str):
+    """A Table cell's formula as :meth:`FileBook.table_rows` reads it: written back as a formula, where any
+    other text beginning with "=" is written as text."""
+
+
+def _value(cell):
+    return Formula(cell.value) if cell.data_type == "f" and isinstance(cell.value, str) else cell.value
+
+
 def _column(values: list, key: str) -> Column:
     """A Table column's values as streamed: dates, numbers or text, by what the column holds."""
     samples = {type(v): v for v in values if v is not None and v != ""}  # one value of each type
@@ -88,7 +97,7 @@ class FileBook:
             headers, grid = list(body.columns), [[None if v == "" else v for v in row] for row in body.to_python()]
         else:
             headers = [ws.cell(r1, c).value for c in range(c1, c2 + 1)]
-            grid = [[ws.cell(r, c).value for c in range(c1, c2 + 1)] for r in range(r1 + 1, r2 + 1)]
+            grid = [[_value(ws.cell(r, c)) for c in range(c1, c2 + 1)] for r in range(r1 + 1, r2 + 1)]
         return [dict(zip(headers, values)) for values in grid if any(v not in (None, "") for v in values)]
 
     def set_table_rows(self, name: str, rows: list[dict], styles: dict[str, str]) -> None:
@@ -100,7 +109,8 @@ class FileBook:
         last = r1 + max(len(rows), 1)
         raw = self._cut.get(ws.title)
         alone = (raw.first_row > r1 and raw.last_row <= r2 and c1 <= raw.first_col and raw.last_col <= c2) if raw else True
-        if len(rows) >= STREAM_ROWS and alone and not any(r > r1 and not (c1 <= c <= c2 and r <= r2) for r, c in ws._cells):
+        formulas = any(isinstance(v, Formula) for row in rows for v in row.values())
+        if len(rows) >= STREAM_ROWS and alone and not formulas and not any(r > r1 and not (c1 <= c <= c2 and r <= r2) for r, c in ws._cells):
             if raw:
                 writer.drop_rows(self.wb, ws.title, self._cut.pop(ws.title))
             self._stream_rows(ws, r1, c1, rows, styles, headers)
@@ -111,7 +121,9 @@ class FileBook:
                 row = rows[r - r1 - 1] if r - r1 - 1 < len(rows) else {}
                 for c, header in zip(range(c1, c2 + 1), headers):
                     cell = ws.cell(r, c)
-                    cell.value = row.get(header)
+                    cell.value = value = row.get(header)
+                    if cell.data_type == "f" and not isinstance(value, Formula):
+                        cell.data_type = "s"  # a text from the finance system beginning with "=" stays a text
                     if header in styles:
                         for attr, value in style(styles[header]).items():
                             setattr(cell, attr, value)

@@ -70,7 +70,7 @@ class LiveBook:
         old_last = top + (table.data_body_range.rows.count if table.data_body_range is not None else 0)
         count = max(len(rows), 1)
         table.resize(sheet.range((top, left), (top + count, left + width - 1)))
-        body = [[row.get(h) for h in headers] for row in rows] or [[None] * width]
+        body = [[_entry(row.get(h), False) for h in headers] for row in rows] or [[None] * width]  # texts stay texts
         sheet.range((top + 1, left), (top + count, left + width - 1)).value = body
         if old_last > top + count:
             sheet.range((top + count + 1, left), (old_last, left + width - 1)).clear_contents()

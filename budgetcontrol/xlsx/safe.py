@@ -1,18 +1,75 @@
-"""Writing a file so that a failure never leaves a half-written or lost output:
-write a temporary file in the same folder, then rename it over the target."""
+"""Writing a workbook so that a controller's work is never lost.
+
+* :func:`write_atomically`: the new version is written to a temporary file in the same folder, flushed
+  to disk, and renamed over the old one, so a process killed at any moment leaves either the old or the
+  new workbook, never a half-written one. The old version is kept as a backup first (the last
+  :data:`BACKUPS`, in :data:`BACKUP_FOLDER` next to the workbook).
+* :func:`exclusive`: one command at a time per workbook (a lock file beside it, held by the operating
+  system for the life of the process, so a killed process never leaves it locked), and a workbook open
+  in Excel (its ``~$`` owner file beside it) is refused unless forced.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Callable, Iterator
 
+from filelock import FileLock, Timeout
+
+from budgetcontrol.contract.errors import InputError
+
+BACKUPS = 5  # versions kept of each workbook
+BACKUP_FOLDER = ".budgetcontrol-backups"
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name == "posix":  # a rename is durable once its folder is flushed
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def backup(target: Path, keep: int = BACKUPS) -> Path | None:
+    """Keep the current ``target`` as ``BACKUP_FOLDER/<name>.<time>.<suffix>`` (a hard link where the
+    file system allows, else a copy) and remove all but the newest ``keep`` of its backups."""
+    if not target.is_file() or keep <= 0:
+        return None
+    folder = target.parent / BACKUP_FOLDER
+    folder.mkdir(exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    copy = folder / f"{target.stem}.{stamp}{target.suffix}"
+    try:
+        os.link(target, copy)
+    except OSError:
+        shutil.copy2(target, copy)
+    versions = sorted(folder.glob(f"{glob_escape(target.stem)}.????????-??????-??????{glob_escape(target.suffix)}"))
+    for old in versions[:-keep]:
+        old.unlink(missing_ok=True)
+    return copy
+
+
+def glob_escape(text: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[]" else c for c in text)
+
+
+def backups(target: str | Path) -> list[Path]:
+    """The kept versions of ``target``, oldest first."""
+    target = Path(target)
+    folder = target.parent / BACKUP_FOLDER
+    return sorted(folder.glob(f"{glob_escape(target.stem)}.????????-??????-??????{glob_escape(target.suffix)}"))
+
 
 @contextlib.contextmanager
-def replacing(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; on success it replaces ``target`` atomically."""
+def replacing(target: str | Path, keep: int = BACKUPS) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success it is flushed to disk and replaces ``target``
+    atomically, the old version kept as a backup."""
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
@@ -28,12 +85,53 @@ def replacing(target: str | Path) -> Iterator[Path]:
             os.umask(umask)
             mode = 0o666 & ~umask
         os.chmod(tmp_path, mode)
+        with open(tmp_path, "rb+") as written:
+            os.fsync(written.fileno())
+        backup(target, keep)
         os.replace(tmp_path, target)
+        _fsync_folder(folder)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
 
 
-def write_atomically(target: str | Path, write: Callable[[Path], None]) -> None:
-    with replacing(target) as tmp:
+def write_atomically(target: str | Path, write: Callable[[Path], None], keep: int = BACKUPS) -> None:
+    with replacing(target, keep) as tmp:
         write(tmp)
+
+
+def excel_owner_files(target: Path) -> list[Path]:
+    """Excel's owner file while it has ``target`` open: ``~$`` + the name, or for longer names ``~$`` in
+    place of the first two characters."""
+    names = {"~$" + target.name, "~$" + target.name[2:]}
+    return [target.with_name(name) for name in sorted(names) if target.with_name(name).exists()]
+
+
+def lock_path(target: Path) -> Path:
+    return target.with_name(f".{target.name}.lock")
+
+
+@contextlib.contextmanager
+def exclusive(target: str | Path, force: bool = False) -> Iterator[None]:
+    """Hold ``target`` for one command: refused (InputError) while Excel has it open unless ``force``, and
+    while another budgetcontrol command holds it. Temporary files a killed command left beside it are
+    removed once it is held."""
+    target = Path(target)
+    owners = excel_owner_files(target)
+    if owners and not force:
+        raise InputError(str(target), f"the workbook is open in Excel ({owners[0].name} beside it); close it there "
+                                      f"first, or use --force if that file is left over from a crash")
+    lock = FileLock(lock_path(target), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise InputError(str(target), "another budgetcontrol command is writing this workbook; "
+                                      "run this one again when it has finished") from None
+    except OSError as exc:
+        raise InputError(str(target), f"cannot lock the workbook: {exc.strerror or exc}") from None
+    try:
+        for stale in target.parent.glob(f".{glob_escape(target.name)}.*.tmp"):
+            stale.unlink(missing_ok=True)
+        yield
+    finally:
+        lock.release()

@@ -585,8 +585,8 @@ def _sheet_around(xml: str, title: str, blocks: list[Block]) -> tuple[str, str]:
     return head, tail
 
 
-def _copy_info(info: ZipInfo, compress_type: int) -> ZipInfo:
-    copy = ZipInfo(info.filename, info.date_time)
+def _copy_info(info: ZipInfo, compress_type: int, date_time: tuple | None = None) -> ZipInfo:
+    copy = ZipInfo(info.filename, date_time or info.date_time)
     copy.compress_type = compress_type
     copy.external_attr = info.external_attr
     copy.create_system = info.create_system
@@ -661,7 +661,8 @@ def _with_links(tail: str, links: list[tuple[str, str, str]]) -> str:
 
 
 def splice(package: bytes | str | Path | IO[bytes], blocks: dict[str, list[Block]],
-           target: str | Path | IO[bytes], links: dict[str, list[tuple[str, str, str]]] | None = None) -> None:
+           target: str | Path | IO[bytes], links: dict[str, list[tuple[str, str, str]]] | None = None,
+           date_time: tuple[int, int, int, int, int, int] | None = None) -> None:
     """Copy the .xlsx/.xlsm ``package`` to ``target`` with the rows of ``blocks`` ({sheet title: its blocks
     in increasing row order}) added to those sheets after their existing rows, and their dimension made
     to cover everything. Every other entry is copied unchanged, in the same order; the sheets given are
@@ -671,7 +672,8 @@ def splice(package: bytes | str | Path | IO[bytes], blocks: dict[str, list[Block
     already written, or each other, are refused (ValueError) before anything is written; a value that
     cannot be written (an infinite number, a text in a date column) is found while writing, and a
     ``target`` path is then removed again. ``links`` adds internal hyperlinks ({sheet title: [(cell,
-    location, display)]}) to sheets that get blocks."""
+    location, display)]}) to sheets that get blocks; ``date_time`` stamps every entry with that time
+    instead of its own (the same inputs then give the same file)."""
     if isinstance(package, (bytes, bytearray, memoryview)):
         package = io.BytesIO(package)
     elif isinstance(package, (str, Path)) and isinstance(target, (str, Path)) \
@@ -690,13 +692,13 @@ def splice(package: bytes | str | Path | IO[bytes], blocks: dict[str, list[Block
             with ZipFile(target, "w", ZIP_DEFLATED, allowZip64=True) as archive:
                 for info in source.infolist():
                     if info.filename in titles:
-                        entry = _copy_info(info, ZIP_DEFLATED)
+                        entry = _copy_info(info, ZIP_DEFLATED, date_time)
                         _set_level(entry, COMPRESSLEVEL)
                         head, tail = around[info.filename]
                         tail = _with_links(tail, (links or {}).get(titles[info.filename], []))
                         _write_streamed(archive, entry, _chunks(head, blocks[titles[info.filename]], tail))
                     else:
-                        archive.writestr(_copy_info(info, info.compress_type), source.read(info))
+                        archive.writestr(_copy_info(info, info.compress_type, date_time), source.read(info))
         except BaseException:
             if isinstance(target, (str, Path)):
                 Path(target).unlink(missing_ok=True)

@@ -251,7 +251,7 @@ def write_file(wb: Workbook, path: str | Path) -> None:
     streamed = _STREAMED.get(wb, {})
     present = {title: parts for title, parts in streamed.items() if title in wb.sheetnames and parts[0]}
     stream.splice(package, {t: blocks for t, (blocks, _) in present.items()}, path,
-                  {t: links for t, (_, links) in present.items()})
+                  {t: links for t, (_, links) in present.items()}, EPOCH.timetuple()[:6])
 
 
 def save(layouts: list[SheetLayout], target: str | Path, macro_enabled: bool = False) -> None:
