@@ -290,3 +290,46 @@ def test_an_older_workbook_with_its_own_sheet_named_like_a_new_input_sheet_is_re
     line = _error_line(runner.invoke(app, ["refresh", str(book), "--actuals", str(export_file)]))
     assert "sheet 'Forecast'" in line and "rename that sheet" in line
     assert book.read_bytes() == before
+
+
+def _rename_header(wb) -> None:
+    ws = wb["Budget"]
+    ws["E3"] = "beløb"
+    ws.tables["Budget"].tableColumns[4].name = "beløb"
+
+
+def _delete_column(wb) -> None:
+    ws = wb["Budget"]
+    table = ws.tables["Budget"]
+    ws.delete_cols(4)
+    table.ref = table.autoFilter.ref = table.ref.replace("E", "D")
+    del table.tableColumns[3]
+
+
+def _merge(wb) -> None:
+    wb["Actuals"].merge_cells("B6:C6")
+
+
+def _text_amount(wb) -> None:
+    wb["Actuals"]["F5"] = "1.234,50 kr."
+
+
+@pytest.mark.parametrize("damage,expected", [
+    (_rename_header, ["sheet 'Budget'", "missing column 'amount'"]),
+    (_delete_column, ["sheet 'Budget'", "missing column 'kind'"]),
+    (_merge, ["sheet 'Actuals'", "cell B6", "merged cells (B6:C6)"]),
+    (_text_amount, ["sheet 'Actuals'", "cell F5", "column 'amount'", "not a number"]),
+], ids=["renamed header", "deleted column", "merged cell in a Table", "text in an amount cell"])
+def test_a_table_damaged_by_hand_is_refused_by_export_and_refresh_and_the_workbook_is_left_alone(damage, expected, example, tmp_path):
+    book = _built(example, tmp_path)
+    wb = openpyxl.load_workbook(book)
+    damage(wb)
+    wb.save(book)
+    before = book.read_bytes()
+    export = tmp_path / "juni.csv"
+    export.write_text("month,sector,category,activity,kind,amount\n2014-06,BU,service,,expense,170000\n", encoding="utf-8")
+    for args in (["export", str(book)], ["refresh", str(book), "--actuals", str(export)]):
+        line = _error_line(runner.invoke(app, args))
+        for piece in expected:
+            assert piece in line, (piece, line)
+    assert book.read_bytes() == before

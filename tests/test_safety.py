@@ -249,3 +249,49 @@ def test_a_zip_bomb_and_a_truncated_workbook_are_refused_in_one_line(book, tmp_p
     before = truncated.read_bytes()
     assert "not an .xlsx workbook" in one_line(runner.invoke(app, ["refresh", str(truncated), "--actuals", str(export)]))
     assert truncated.read_bytes() == before
+
+
+# ---- preserved edits -----------------------------------------------------------------------------
+
+
+def test_a_controllers_edits_survive_three_refreshes_of_the_xlsm(tmp_path):
+    """Typed Table rows, an added sheet, comments and formatting on input sheets, a defined name of one's
+    own and the VBA project all survive any number of refreshes."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+    from openpyxl.workbook.defined_name import DefinedName
+
+    folder, june = split_example(tmp_path / "june")
+    july, august = (split_example(tmp_path / m, f"2014-{m[-2:]}")[1] for m in ("m07", "m08"))
+    path = tmp_path / "controller.xlsm"
+    assert runner.invoke(app, ["build", str(folder), "-o", str(path), "--as-of", "2014-05-31"]).exit_code == 0
+    vba = zipfile.ZipFile(path).read("xl/vbaProject.bin")
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    budget = wb["Budget"]
+    table = budget.tables["Budget"]
+    last = int(table.ref.split(":")[1][1:]) + 1
+    for c, value in enumerate(["BU", "service", "9.99", "expense", 1234.0], start=1):
+        budget.cell(last, c).value = value
+    table.ref = table.autoFilter.ref = f"{table.ref.split(':')[0]}:E{last}"
+    budget["B4"].comment = Comment("Tjek med fagchefen", "Jens")
+    budget["E5"].fill = PatternFill("solid", fgColor="FFFF00")
+    wb["Changes"]["L1"] = "Mine noter til ændringerne"
+    wb.create_sheet("Mine noter")["A1"] = "='Status'!D9"
+    wb.defined_names["MinGraense"] = DefinedName("MinGraense", attr_text="'Mine noter'!$A$1")
+    wb.save(path)
+    for export in (june, july, august):
+        result = runner.invoke(app, ["refresh", str(path), "--actuals", str(export)])
+        assert result.exit_code == 0, result.stderr
+        wb = openpyxl.load_workbook(path, keep_vba=True)
+        budget = wb["Budget"]
+        assert [budget.cell(last, c).value for c in range(1, 6)] == ["BU", "service", "9.99", "expense", 1234]
+        assert budget.tables["Budget"].ref.endswith(f"E{last}")
+        assert budget["B4"].comment is not None and budget["B4"].comment.text.startswith("Tjek med fagchefen")
+        assert budget["E5"].fill.fgColor.rgb.endswith("FFFF00")
+        assert wb["Changes"]["L1"].value == "Mine noter til ændringerne"
+        assert wb["Mine noter"]["A1"].value == "='Status'!D9"
+        assert wb.defined_names["MinGraense"].attr_text == "'Mine noter'!$A$1"
+        assert zipfile.ZipFile(path).read("xl/vbaProject.bin") == vba
+    inputs = contract.load(path)
+    assert inputs.model.default_as_of.isoformat() == "2014-08-31"
+    assert ((inputs.budget["activity"] == "9.99") & (inputs.budget["amount"] == 1234)).sum() == 1

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl.utils import get_column_letter as col
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook
 
 from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.model import model_from_dict
@@ -50,6 +50,18 @@ def _open(path: Path) -> CalamineWorkbook:
         raise InputError(str(path), f"cannot read the workbook: {exc}") from None
 
 
+def cells_of(part, file: str, sheet: str, **options) -> list[list]:
+    """A calamine sheet's or Table's cells; a cell calamine cannot convert (it panics, e.g. on a date cell
+    holding a number far outside any date) refused as bad input, not a traceback."""
+    try:
+        return part.to_python(**options)
+    except BaseException as exc:  # pyo3's PanicException derives from BaseException
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise InputError(file, f"a cell cannot be read ({exc}); typically a date cell holding a number far "
+                               f"outside any date, which Excel shows as ####", sheet=sheet) from None
+
+
 def _table(wb: CalamineWorkbook, name: str, file: str):
     if name not in wb.table_names:
         raise InputError(file, f"the workbook has no Excel Table named '{name}' (was it renamed or deleted?)")
@@ -72,7 +84,7 @@ def text(value) -> str:
 def _settings(wb: CalamineWorkbook, file: str) -> tuple[dict, dict[str, str]]:
     if SETTINGS not in wb.sheet_names:
         raise InputError(file, "the workbook has no 'Settings' sheet")
-    grid = wb.get_sheet_by_name(SETTINGS).to_python(skip_empty_area=False)
+    grid = cells_of(wb.get_sheet_by_name(SETTINGS), file, SETTINGS, skip_empty_area=False)
     cells: dict[str, str] = {}
     values: dict[str, object] = {}
     wanted = {key for key, *_ in ROWS}
@@ -166,7 +178,7 @@ def _list_by(wb: CalamineWorkbook, name: str, columns: list[str], key: str, file
         if column not in headers:
             raise InputError(file, f"the Table '{name}' has no column '{column}' (expected: {', '.join(columns)})",
                              sheet=table.sheet, column=column)
-    rows = [dict(zip(headers, row)) for row in table.to_python()]
+    rows = [dict(zip(headers, row)) for row in cells_of(table, file, table.sheet)]
     return [row for row in rows if text(row[key])]
 
 
@@ -182,7 +194,7 @@ def _frame(wb: CalamineWorkbook, spec: TableSpec, file: str) -> tuple[pd.DataFra
         return {"sheet": sheet, "cell": f"{col(first_col0 + c + 1)}{row}", "column": column}
 
     _nothing_below(wb, table, file, names)
-    return cells_frame(table.to_python(), names, first_data0 + 1, spec, file, locate), locate, table
+    return cells_frame(cells_of(table, file, sheet), names, first_data0 + 1, spec, file, locate), locate, table
 
 
 def cells_frame(rows: list[list], names: list[str], first_row: int, spec: TableSpec, file: str, locate) -> pd.DataFrame:
@@ -238,7 +250,7 @@ def _nothing_below(wb: CalamineWorkbook, table, file: str, names: list[str]) -> 
                              sheet=table.sheet, cell=f"{col(c1 + 1)}{r1 + 1}")
     if sheet.end is None or sheet.end[0] <= last_row0:  # the sheet's cells end with the Table
         return
-    grid = sheet.to_python(skip_empty_area=False)
+    grid = cells_of(sheet, file, table.sheet, skip_empty_area=False)
     below = last_row0 + 1
     if below < len(grid):
         row = grid[below][first_col0:first_col0 + len(names)]
@@ -249,7 +261,13 @@ def _nothing_below(wb: CalamineWorkbook, table, file: str, names: list[str]) -> 
 
 
 def load_workbook_inputs(path: str | Path) -> Inputs:
-    path = Path(path)
+    try:
+        return _load(Path(path))
+    except CalamineError as exc:  # a damaged part found while reading (a corrupt deflate stream, broken XML)
+        raise InputError(str(path), f"cannot read the workbook: {exc}") from None
+
+
+def _load(path: Path) -> Inputs:
     file = str(path)
     wb = _open(path)
     model = _model(wb, file)

@@ -24,6 +24,7 @@ from budgetcontrol import contract
 from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.settings_sheet import KEY, SHEET as SETTINGS, VALUE
 from budgetcontrol.contract.tables import Inputs
+from budgetcontrol.contract.workbook import cells_of
 from budgetcontrol.sheets.layout import Bulk, Column, SheetLayout
 from budgetcontrol.sheets.names import GENERATED, ORDER
 from budgetcontrol.xlsx import stream, writer
@@ -94,7 +95,8 @@ class FileBook:
         c1, r1, c2, r2 = range_boundaries(table.ref)
         if ws.title in self._cut:
             body = CalamineWorkbook.from_path(str(self.path), load_tables=True).get_table_by_name(name)
-            headers, grid = list(body.columns), [[None if v == "" else v for v in row] for row in body.to_python()]
+            headers, grid = list(body.columns), [[None if v == "" else v for v in row]
+                                                for row in cells_of(body, str(self.path), ws.title)]
         else:
             headers = [ws.cell(r1, c).value for c in range(c1, c2 + 1)]
             grid = [[_value(ws.cell(r, c)) for c in range(c1, c2 + 1)] for r in range(r1 + 1, r2 + 1)]
