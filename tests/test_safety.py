@@ -295,3 +295,25 @@ def test_a_controllers_edits_survive_three_refreshes_of_the_xlsm(tmp_path):
     inputs = contract.load(path)
     assert inputs.model.default_as_of.isoformat() == "2014-08-31"
     assert ((inputs.budget["activity"] == "9.99") & (inputs.budget["amount"] == 1234)).sum() == 1
+
+
+def test_openpyxl_parses_with_defusedxml_and_an_entity_bomb_is_refused_in_one_line(book, tmp_path):
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML  # openpyxl uses defusedxml when it is installed
+    path, export = book
+    bomb = tmp_path / "laughs.xlsx"
+    laughs = ('<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+              '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>')
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/workbook.xml":
+                text = data.decode()
+                at = text.index("?>") + 2 if text.startswith("<?xml") else 0
+                data = (text[:at] + laughs + text[at:]).encode()
+            target.writestr(info, data)
+    before = bomb.read_bytes()
+    line = one_line(runner.invoke(app, ["refresh", str(bomb), "--actuals", str(export)]))
+    assert str(bomb) in line
+    assert bomb.read_bytes() == before
