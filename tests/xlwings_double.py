@@ -59,7 +59,7 @@ class Range:
         grid = grid if isinstance(grid, list) and grid and isinstance(grid[0], list) else [[grid]]
         for row, values in zip(self._cells(), grid):
             for cell, value in zip(row, values):
-                cell.value = value
+                _typed(cell, value)
 
     @property
     def formula(self):
@@ -69,11 +69,7 @@ class Range:
     def formula(self, grid):
         for row, values in zip(self._cells(), grid):
             for cell, value in zip(row, values):
-                if isinstance(value, str) and value.startswith("'"):
-                    cell.value = value[1:]
-                    cell.data_type = "s"
-                else:
-                    cell.value = value
+                _typed(cell, value)
 
     @property
     def number_format(self):
@@ -212,3 +208,13 @@ class Book:
     def save(self, target: str | Path) -> None:
         self.wb.properties.modified = dt.datetime(2000, 1, 1)
         write_file(self.wb, target)
+
+
+def _typed(cell, value) -> None:
+    """As Excel takes a value: a leading apostrophe makes the rest a text (Excel keeps it as the cell's
+    prefix character, not in its value); "=…" is a formula."""
+    if isinstance(value, str) and value.startswith("'"):
+        cell.value = value[1:]
+        cell.data_type = "s"
+    else:
+        cell.value = value

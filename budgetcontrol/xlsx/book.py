@@ -127,8 +127,8 @@ class FileBook:
                     if cell.data_type == "f" and not isinstance(value, Formula):
                         cell.data_type = "s"  # a text from the finance system beginning with "=" stays a text
                     if header in styles:
-                        for attr, value in style(styles[header]).items():
-                            setattr(cell, attr, value)
+                        for attr, setting in style(styles[header]).items():
+                            setattr(cell, attr, setting)
         table.ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{last}"
         if table.autoFilter is not None:
             table.autoFilter.ref = table.ref
