@@ -158,3 +158,15 @@ def test_a_cut_table_rewritten_with_few_rows_is_read_back_as_cells_first(made, t
     assert ws.tables["Budget"].ref.endswith("8")  # header on row 3, five rows
     assert [ws.cell(r, 5).value for r in range(4, 9)] == [row["amount"] for row in rows[:5]]
     assert all(ws.cell(r, c).value is None for r in range(9, 1204) for c in range(1, 6))
+
+
+def test_a_note_beside_a_big_actuals_table_survives_its_rewrite(made, tmp_path):
+    book, october = made
+    edited = tmp_path / "note.xlsx"
+    wb = openpyxl.load_workbook(book)
+    wb["Actuals"]["H100"] = "spørg økonomi om denne"
+    wb.save(edited)
+    fast = tmp_path / "fast.xlsx"
+    assert refreshed(edited, october, fast) == {"Budget", "Actuals"}
+    assert openpyxl.load_workbook(fast)["Actuals"]["H100"].value == "spørg økonomi om denne"
+    assert len(contract.load(fast).actuals) == len(contract.load(book).actuals)

@@ -110,7 +110,7 @@ class FileBook:
         headers = [ws.cell(r1, c).value for c in range(c1, c2 + 1)]
         last = r1 + max(len(rows), 1)
         raw = self._cut.get(ws.title)
-        alone = (raw.first_row > r1 and raw.last_row <= r2 and c1 <= raw.first_col and raw.last_col <= c2) if raw else True
+        alone = raw is None or (raw.first_row > r1 and raw.last_row <= r2 and not stream.has_cells_outside(raw, c1, c2))
         formulas = any(isinstance(v, Formula) for row in rows for v in row.values())
         if len(rows) >= STREAM_ROWS and alone and not formulas and not any(r > r1 and not (c1 <= c <= c2 and r <= r2) for r, c in ws._cells):
             if raw:

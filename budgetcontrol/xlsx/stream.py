@@ -80,8 +80,9 @@ class Block:
 
 @dataclass(frozen=True)
 class Raw:
-    """Rows kept as the SpreadsheetML text they were read as (:func:`cut_rows`), written back unchanged:
-    ``first_row``…``last_row``, within columns ``first_col``…``last_col``."""
+    """Rows kept as the SpreadsheetML text they were read as (:func:`for_reading`), written back unchanged:
+    ``first_row``…``last_row``, within columns ``first_col``…``last_col`` (as the sheet's dimension says;
+    :func:`has_cells_outside` checks the cells themselves)."""
     first_row: int
     last_row: int
     first_col: int
@@ -527,6 +528,15 @@ def _column_number(letters: str) -> int:
 
 def _ref(row: int, col: int) -> str:
     return f"{get_column_letter(col)}{row}"
+
+
+def has_cells_outside(raw: Raw, first_col: int, last_col: int) -> bool:
+    """Whether any cell of ``raw`` lies outside columns ``first_col``…``last_col`` (read from the cells, not
+    from the dimension a writer may have left stale)."""
+    allowed = "|".join(get_column_letter(c) for c in range(first_col, last_col + 1))
+    if raw.xml.count("<c ") == raw.xml.count('<c r="'):  # the usual form: one quick scan
+        return re.search(f'<c r="(?!(?:{allowed})[0-9])', raw.xml) is not None
+    return re.search(f'<c\\b[^>]*?\\sr="(?!(?:{allowed})[0-9])', raw.xml) is not None
 
 
 def _extent(block: Block | Raw) -> tuple[int, int, int, int] | None:
