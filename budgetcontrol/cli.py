@@ -81,21 +81,23 @@ def build(
             raise InputError(str(output), "the output must be an .xlsx file (or .xlsm for the macro-enabled workbook)")
         if not output.parent.exists():
             raise InputError(str(output), f"folder '{output.parent}' does not exist")
-        with _status("Reading and checking the inputs…"):
-            inputs = contract.load(data_dir)
-            _check_year(date, inputs.model.fiscal_year)
-        with _status("Computing…"):
-            result = compute(inputs, date)
         if output.is_dir():
             raise InputError(str(output), "is a folder, not a workbook file")
-        if check:
-            _check(result, output)
-            return
-        with _status(f"Writing {output}…"), safe.exclusive(output, force):
-            try:
-                building.write(result, output)
-            except OSError as exc:
-                raise InputError(str(output), f"cannot write the workbook: {exc.strerror or exc}") from None
+        # held from reading to writing: a refresh of OUTPUT meanwhile (also when it is the source) is not lost
+        with contextlib.nullcontext() if check else safe.exclusive(output, force):
+            with _status("Reading and checking the inputs…"):
+                inputs = contract.load(data_dir)
+                _check_year(date, inputs.model.fiscal_year)
+            with _status("Computing…"):
+                result = compute(inputs, date)
+            if check:
+                _check(result, output)
+                return
+            with _status(f"Writing {output}…"):
+                try:
+                    building.write(result, output)
+                except OSError as exc:
+                    raise InputError(str(output), f"cannot write the workbook: {exc.strerror or exc}") from None
     failed = [c.key for c in result.checks if not c.ok]
     err.print(f"wrote {output} (as of {result.as_of.isoformat()}; checks: {'OK' if not failed else 'BRUD ' + ', '.join(failed)})",
               markup=False)

@@ -314,12 +314,19 @@ def _text_amount(wb) -> None:
     wb["Actuals"]["F5"] = "1.234,50 kr."
 
 
+def _far_date(wb) -> None:
+    import datetime as dt
+
+    wb["Changes"]["B4"] = dt.datetime(9999, 12, 31)
+
+
 @pytest.mark.parametrize("damage,expected", [
     (_rename_header, ["sheet 'Budget'", "missing column 'amount'"]),
     (_delete_column, ["sheet 'Budget'", "missing column 'kind'"]),
     (_merge, ["sheet 'Actuals'", "cell B6", "merged cells (B6:C6)"]),
     (_text_amount, ["sheet 'Actuals'", "cell F5", "column 'amount'", "not a number"]),
-], ids=["renamed header", "deleted column", "merged cell in a Table", "text in an amount cell"])
+    (_far_date, ["sheet 'Changes'", "cell B4", "column 'date'", "9999-12-31, a date far outside any fiscal year"]),
+], ids=["renamed header", "deleted column", "merged cell in a Table", "text in an amount cell", "date in 9999"])
 def test_a_table_damaged_by_hand_is_refused_by_export_and_refresh_and_the_workbook_is_left_alone(damage, expected, example, tmp_path):
     book = _built(example, tmp_path)
     wb = openpyxl.load_workbook(book)

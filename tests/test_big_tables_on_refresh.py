@@ -39,7 +39,8 @@ def made(tmp_path_factory):
 
 
 def with_shared_strings(path) -> None:
-    """Save the texts of every sheet as shared strings (t="s" and xl/sharedStrings.xml), as Excel does."""
+    """Save the texts of every sheet as shared strings (t="s" and xl/sharedStrings.xml) and give every row
+    Excel's x14ac:dyDescent (its prefix declared on <worksheet> only), as Excel does."""
     import re
     import zipfile
 
@@ -51,8 +52,12 @@ def with_shared_strings(path) -> None:
 
     with zipfile.ZipFile(path) as z:
         parts = {name: z.read(name) for name in z.namelist()}
+    excel = ('xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" mc:Ignorable="x14ac" '
+             'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"')
     for name in [n for n in parts if n.startswith("xl/worksheets/sheet")]:
-        parts[name] = re.sub(r'(<c [^>]*?) t="inlineStr"([^>]*)><is>(.*?)</is></c>', shared, parts[name].decode()).encode()
+        xml = re.sub(r'(<c [^>]*?) t="inlineStr"([^>]*)><is>(.*?)</is></c>', shared, parts[name].decode())
+        xml = re.sub(r"<worksheet ([^>]*)>", rf"<worksheet \1 {excel}>", xml, count=1)  # and Excel's row markup
+        parts[name] = re.sub(r'<row r="(\d+)"', r'<row r="\1" x14ac:dyDescent="0.25"', xml).encode()
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     items = "".join(f"<si>{text}</si>" for text in strings)
     parts["xl/sharedStrings.xml"] = f'<sst xmlns="{main}" count="{len(strings)}" uniqueCount="{len(strings)}">{items}</sst>'.encode()
@@ -121,8 +126,13 @@ def test_the_budget_rows_are_copied_unchanged_apart_from_shared_strings_made_inl
 
     before, after = rows(book), rows(fast)
     assert 't="s"' in before and 't="s"' not in after and after.count("<row ") == before.count("<row ") == 1200
-    assert re.sub(r'<c ([^>]*?) t="s"([^>]*)><v>\d+</v></c>', "", before) == \
+    assert "x14ac:" in before and "x14ac:" not in after  # its prefix is not declared on the rewritten <worksheet>
+    assert re.sub(r'<c ([^>]*?) t="s"([^>]*)><v>\d+</v></c>', "", before).replace(' x14ac:dyDescent="0.25"', "") == \
         re.sub(r'<c ([^>]*?) t="inlineStr"([^>]*)><is>.*?</is></c>', "", after)
+    from defusedxml import ElementTree
+    with zipfile.ZipFile(fast) as z:  # every sheet part is well-formed XML
+        for name in [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]:
+            ElementTree.fromstring(z.read(name))
 
 
 def test_rows_with_a_hyperlink_a_merge_or_a_formula_are_read_as_cells_and_kept(made, tmp_path, monkeypatch):

@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.table import TableColumn
 import pytest
 from typer.testing import CliRunner
@@ -178,6 +179,7 @@ def test_texts_beginning_like_a_formula_stay_texts_in_the_workbook_and_through_a
     ws, table = wb["Actuals"], wb["Actuals"].tables["Actuals"]
     ws["G3"], ws["G4"], ws["G5"] = "note", "=SUM(99)", "=F5*2"
     ws["G4"].data_type = "s"
+    ws["G6"] = ArrayFormula("G6", "=SUM(F4:F6*1)")  # an array (CSE) formula
     table.ref = table.autoFilter.ref = table.ref.replace("F", "G")
     table.tableColumns.append(TableColumn(id=7, name="note"))
     wb.save(path)
@@ -196,8 +198,8 @@ def test_texts_beginning_like_a_formula_stay_texts_in_the_workbook_and_through_a
     assert all(c.data_type == "s" for c in found if c.value)
     typed = [c for row in wb["Actuals"].iter_rows(min_row=4) for c in row if c.value == "+1+1"]
     assert len(typed) == 1 and typed[0].data_type == "s"
-    notes = {c.value: c.data_type for c in wb["Actuals"]["G"][3:] if c.value}
-    assert notes == {"=SUM(99)": "s", "=F5*2": "f"}
+    notes = {getattr(c.value, "text", c.value): c.data_type for c in wb["Actuals"]["G"][3:] if c.value}
+    assert notes == {"=SUM(99)": "s", "=F5*2": "f", "=SUM(F4:F6*1)": "f"}
     assert (contract.load(path).actuals["activity"] == "+1+1").sum() == 1
 
 
@@ -317,3 +319,15 @@ def test_openpyxl_parses_with_defusedxml_and_an_entity_bomb_is_refused_in_one_li
     line = one_line(runner.invoke(app, ["refresh", str(bomb), "--actuals", str(export)]))
     assert str(bomb) in line
     assert bomb.read_bytes() == before
+
+
+def test_check_sees_a_changed_number_format_and_a_changed_column_width(tmp_path):
+    path = tmp_path / "committed.xlsx"
+    assert runner.invoke(app, ["build", str(EXAMPLE), "-o", str(path), "--as-of", "2014-09-30"]).exit_code == 0
+    wb = openpyxl.load_workbook(path)
+    wb["Status"]["A1"].number_format = "0.00%"
+    wb["Budget"].column_dimensions["B"].width = 99
+    wb.save(path)
+    result = runner.invoke(app, ["build", str(EXAMPLE), "-o", str(path), "--as-of", "2014-09-30", "--check"])
+    assert result.exit_code == 1, result.stdout
+    assert "Status!A1: format ('0.00%'" in result.stdout and "Budget: column widths" in result.stdout

@@ -216,8 +216,7 @@ def _typed(values: pd.Series, vtype: str, file: str, locate) -> pd.Series:
     if vtype in NUMERIC and types <= {int, float}:
         return values.astype("float64")
     if vtype in ("date", "month") and types <= {dt.date, dt.datetime}:
-        stamps = pd.to_datetime(pd.Series(values.tolist(), index=values.index, dtype=object).map(pd.Timestamp))
-        return stamps.dt.strftime("%Y-%m") if vtype == "month" else stamps.astype("datetime64[ns]")
+        return _dates(values, vtype, file, locate)
     if vtype not in NUMERIC and vtype not in ("date", "month") and types <= {str}:
         return values.astype(str)
     if vtype in NUMERIC:  # something is wrong: find the first bad cell
@@ -233,9 +232,19 @@ def _typed(values: pd.Series, vtype: str, file: str, locate) -> pd.Series:
             idx = values.index[bad.argmax()]
             what = "empty" if values[idx] in ("", None) else f"text {values[idx]!r}, not a date"
             raise InputError(file, f"{vtype} cell is {what} (the workbook's formulas would skip it)", **locate(idx))
-        stamps = pd.to_datetime(values.map(lambda v: pd.Timestamp(v)))
-        return stamps.dt.strftime("%Y-%m") if vtype == "month" else stamps.astype("datetime64[ns]")
+        return _dates(values, vtype, file, locate)
     return values.map(text).astype(str)
+
+
+def _dates(values: pd.Series, vtype: str, file: str, locate) -> pd.Series:
+    """Date cells as dates (a month cell as YYYY-MM); a date pandas cannot hold (after 2262) refused."""
+    try:
+        stamps = pd.to_datetime(pd.Series(values.tolist(), index=values.index, dtype=object).map(pd.Timestamp))
+        return stamps.dt.strftime("%Y-%m") if vtype == "month" else stamps.astype("datetime64[ns]")
+    except (pd.errors.OutOfBoundsDatetime, OverflowError, ValueError):
+        idx = values.index[values.map(lambda v: not 1678 <= v.year <= 2261).argmax()]
+        raise InputError(file, f"{vtype} cell holds {values[idx].isoformat()}, a date far outside any fiscal year",
+                         **locate(idx)) from None
 
 
 def _nothing_below(wb: CalamineWorkbook, table, file: str, names: list[str]) -> None:

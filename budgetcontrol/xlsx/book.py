@@ -16,6 +16,7 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet._reader import WorksheetReader
 from python_calamine import CalamineWorkbook
@@ -111,7 +112,7 @@ class FileBook:
         last = r1 + max(len(rows), 1)
         raw = self._cut.get(ws.title)
         alone = raw is None or (raw.first_row > r1 and raw.last_row <= r2 and not stream.has_cells_outside(raw, c1, c2))
-        formulas = any(isinstance(v, Formula) for row in rows for v in row.values())
+        formulas = any(isinstance(v, (Formula, ArrayFormula)) for row in rows for v in row.values())
         if len(rows) >= STREAM_ROWS and alone and not formulas and not any(r > r1 and not (c1 <= c <= c2 and r <= r2) for r, c in ws._cells):
             if raw:
                 writer.drop_rows(self.wb, ws.title, self._cut.pop(ws.title))
@@ -124,7 +125,7 @@ class FileBook:
                 for c, header in zip(range(c1, c2 + 1), headers):
                     cell = ws.cell(r, c)
                     cell.value = value = row.get(header)
-                    if cell.data_type == "f" and not isinstance(value, Formula):
+                    if cell.data_type == "f" and isinstance(value, str) and not isinstance(value, Formula):
                         cell.data_type = "s"  # a text from the finance system beginning with "=" stays a text
                     if header in styles:
                         for attr, setting in style(styles[header]).items():

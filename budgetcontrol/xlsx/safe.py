@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -101,10 +102,11 @@ def write_atomically(target: str | Path, write: Callable[[Path], None], keep: in
 
 
 def excel_owner_files(target: Path) -> list[Path]:
-    """Excel's owner file while it has ``target`` open: ``~$`` + the name, or for longer names ``~$`` in
-    place of the first two characters."""
-    names = {"~$" + target.name, "~$" + target.name[2:]}
-    return [target.with_name(name) for name in sorted(names) if target.with_name(name).exists()]
+    """Excel's owner file while it has ``target`` open: ``~$`` + the name for names of up to 6 characters
+    (before the extension), ``~$`` in place of the first one for 7, of the first two for longer names."""
+    stem = len(target.stem)
+    name = "~$" + (target.name if stem <= 6 else target.name[1:] if stem == 7 else target.name[2:])
+    return [target.with_name(name)] if target.with_name(name).exists() else []
 
 
 def lock_path(target: Path) -> Path:
@@ -130,8 +132,10 @@ def exclusive(target: str | Path, force: bool = False) -> Iterator[None]:
     except OSError as exc:
         raise InputError(str(target), f"cannot lock the workbook: {exc.strerror or exc}") from None
     try:
+        made = re.compile(rf"\.{re.escape(target.name)}\.[a-z0-9_]{{8}}\.tmp")  # replacing()'s mkstemp names
         for stale in target.parent.glob(f".{glob_escape(target.name)}.*.tmp"):
-            stale.unlink(missing_ok=True)
+            if made.fullmatch(stale.name):
+                stale.unlink(missing_ok=True)
         yield
     finally:
         lock.release()

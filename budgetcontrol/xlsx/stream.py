@@ -485,9 +485,11 @@ def _cut(xml: str, title: str, after: int, strings: list[str]) -> tuple[str, Raw
             break
     if start is None:
         return xml, None
-    rows = xml[start:closing]
+    rows = _DESCENT.sub("", xml[start:closing])
     if "<f" in rows:
         raise ValueError(f"the rows of {title!r} hold formulas")
+    if _FOREIGN.search(rows):  # prefixes declared on <worksheet>, which openpyxl rewrites; parts openpyxl drops
+        raise ValueError(f"the rows of {title!r} use markup that cannot be copied outside their sheet")
     last = _ROW_NUMBER.search(_ROW.search(rows, rows.rfind("<row")).group(0))
     if last is None:
         raise ValueError(f"the sheet {title!r} has rows without a row number (r)")
@@ -514,6 +516,11 @@ _ROW = re.compile(r"<row\b[^>]*>")
 _ROW_NUMBER = re.compile(r'\sr="(\d+)"')
 _CELL_REF = re.compile(r'<c\b[^>]*?\sr="([A-Z]+)(\d+)"')
 _DIMENSION = re.compile(r"<dimension\b[^>]*/>")
+# Excel writes x14ac:dyDescent (a row's font descent, a display hint) on every row, its prefix declared on
+# <worksheet>: dropped from cut rows. Any other prefixed element or attribute (but xml:), and cell
+# metadata (vm, cm: parts openpyxl drops), keep the sheet whole.
+_DESCENT = re.compile(r'\sx14ac:dyDescent="[^"]*"')
+_FOREIGN = re.compile(r'<[A-Za-z_][\w.-]*:|\s(?!xml:)[A-Za-z_][\w.-]*:[\w.-]+\s*=|<c\b[^>]*\s(?:vm|cm)=')
 _DIMENSION_REF = re.compile(r'<dimension\s+ref="([A-Z]+)\d+(?::([A-Z]+)\d+)?"')
 _SHEET_PR = re.compile(r"<sheetPr\b[^>]*/>|<sheetPr\b.*?</sheetPr>", re.S)
 _WORKSHEET_OPEN = re.compile(r"<worksheet\b[^>]*>")
