@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import glob
 import os
 import re
 import shutil
@@ -50,21 +51,16 @@ def backup(target: Path, keep: int = BACKUPS) -> Path | None:
         os.link(target, copy)
     except OSError:
         shutil.copy2(target, copy)
-    versions = sorted(folder.glob(f"{glob_escape(target.stem)}.????????-??????-??????{glob_escape(target.suffix)}"))
-    for old in versions[:-keep]:
+    for old in backups(target)[:-keep]:
         old.unlink(missing_ok=True)
     return copy
-
-
-def glob_escape(text: str) -> str:
-    return "".join(f"[{c}]" if c in "*?[]" else c for c in text)
 
 
 def backups(target: str | Path) -> list[Path]:
     """The kept versions of ``target``, oldest first."""
     target = Path(target)
     folder = target.parent / BACKUP_FOLDER
-    return sorted(folder.glob(f"{glob_escape(target.stem)}.????????-??????-??????{glob_escape(target.suffix)}"))
+    return sorted(folder.glob(f"{glob.escape(target.stem)}.????????-??????-??????{glob.escape(target.suffix)}"))
 
 
 @contextlib.contextmanager
@@ -133,7 +129,7 @@ def exclusive(target: str | Path, force: bool = False) -> Iterator[None]:
         raise InputError(str(target), f"cannot lock the workbook: {exc.strerror or exc}") from None
     try:
         made = re.compile(rf"\.{re.escape(target.name)}\.[a-z0-9_]{{8}}\.tmp")  # replacing()'s mkstemp names
-        for stale in target.parent.glob(f".{glob_escape(target.name)}.*.tmp"):
+        for stale in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
             if made.fullmatch(stale.name):
                 stale.unlink(missing_ok=True)
         yield

@@ -393,19 +393,20 @@ def _sheet_parts(source: ZipFile) -> dict[str, str]:
     return parts
 
 
-def _sheet_data(xml: str) -> tuple[int, int, int] | None:
-    """Where the rows of a sheet part's text are: (start of <sheetData…>, start of its rows, end of
-    </sheetData>); the rows are empty for <sheetData/>. None without a <sheetData> element."""
+def _sheet_data(xml: str) -> tuple[int, int, int, int] | None:
+    """Where the rows of a sheet part's text are: (start of <sheetData…>, start of its rows, end of its rows
+    (the start of </sheetData>), end of the element); for <sheetData/> the last three are equal. None
+    without a <sheetData> element (in the default namespace)."""
     start = xml.find("<sheetData")
     if start < 0:
         return None
     opening = xml.index(">", start) + 1
     if xml[opening - 2] == "/":
-        return start, opening, opening
+        return start, opening, opening, opening
     closing = xml.rfind("</sheetData>")
     if closing < opening:
         return None
-    return start, opening, closing + len("</sheetData>")
+    return start, opening, closing, closing + len("</sheetData>")
 
 
 _SHARED_ITEM = re.compile(r"<si>(.*?)</si>|<si/>", re.S)
@@ -451,7 +452,8 @@ def for_reading(package: bytes, blank: set[str], cut: dict[str, int]) -> tuple[b
             if title in blank:
                 data = _BLANK_SHEET
             elif title in cut:
-                xml = source.read(info).decode("utf-8")
+                data = source.read(info)
+                xml = data.decode("utf-8")
                 if 't="s"' in xml and strings is None:
                     strings = _shared_strings(source)
                 try:
@@ -461,8 +463,6 @@ def for_reading(package: bytes, blank: set[str], cut: dict[str, int]) -> tuple[b
                 if raw is not None:
                     raws[title] = raw
                     data = xml.encode("utf-8")
-                else:
-                    data = source.read(info)
             else:
                 data = source.read(info)
             archive.writestr(_copy_info(info, ZIP_STORED), data)
@@ -473,8 +473,7 @@ def _cut(xml: str, title: str, after: int, strings: list[str]) -> tuple[str, Raw
     where = _sheet_data(xml)
     if where is None:
         raise ValueError(f"the sheet {title!r} has no <sheetData> in the default namespace")
-    _, opening, end = where
-    closing = xml.rfind("</sheetData>", 0, end) if end > opening else opening
+    _, opening, closing, _ = where
     start = None
     for match in _ROW.finditer(xml, opening, closing):
         number = _ROW_NUMBER.search(match.group(0))
@@ -558,15 +557,15 @@ def _extent(block: Block | Raw) -> tuple[int, int, int, int] | None:
 
 def _sheet_around(xml: str, title: str, blocks: list[Block]) -> tuple[str, str]:
     """The sheet part's text before and after the streamed rows (with its dimension updated)."""
-    empty = re.search(r"<sheetData\s*/>", xml)
-    if empty:
+    where = _sheet_data(xml)
+    if where is None:
+        raise ValueError(f"the sheet {title!r} has no <sheetData> (in the default namespace) to put rows in")
+    start, opening, closing, end = where
+    if closing == end:  # <sheetData/>
         existing = ""
-        head, tail = xml[:empty.start()] + "<sheetData>", "</sheetData>" + xml[empty.end():]
+        head, tail = xml[:start] + "<sheetData>", "</sheetData>" + xml[end:]
     else:
-        opening, closing = re.search(r"<sheetData\s*>", xml), xml.rfind("</sheetData>")
-        if not opening or closing < opening.end():
-            raise ValueError(f"the sheet {title!r} has no <sheetData> (in the default namespace) to put rows in")
-        existing = xml[opening.end():closing]
+        existing = xml[opening:closing]
         head, tail = xml[:closing], xml[closing:]
     rows = _ROW.findall(existing)
     numbers = [int(m.group(1)) for m in map(_ROW_NUMBER.search, rows) if m]
