@@ -149,3 +149,47 @@ def append_table_row(book: Path, sheet: str, table: str, values: list) -> None:
     if found.autoFilter is not None:
         found.autoFilter.ref = found.ref
     wb.save(book)
+
+
+# Varde's budget paper (domain fact 5, issue 16), adult social services, kr.: the forecast carried forward,
+# the two savings catalogues per year of the budget period 2018–2021 and the corrected budget 2018.
+VARDE_FORECAST = 145_024_000
+VARDE_CORRECTED = 138_893_154
+VARDE_CATALOGUES = {  # catalogue: {measure: amounts 2018, 2019, 2020, 2021}; two measures each
+    "Effektiviserings- og prioriteringskatalog": {
+        "Omlægning af bostøtte": (1_200_000, 1_675_000, 1_575_000, 1_575_000),
+        "Færre eksterne konsulenter": (894_000, 1_194_000, 1_194_000, 1_194_000)},
+    "Øvrige emner fra masterplaner": {
+        "Samling af botilbud": (200_000, 500_000, 500_000, 500_000),
+        "Digital medicinhåndtering": (116_000, 262_000, 262_000, 262_000)},
+}
+
+
+def varde_2018(folder: Path) -> Path:
+    """Varde's adult social services 2018 on two lines: original 100.000.000 + 37.500.000, an approved
+    change of +1.393.154 (corrected 138.893.154), the controller's forecast 106.524.000 + 38.500.000
+    (145.024.000), both catalogues with two measures each, Varde's sign (budget − actual)."""
+    model = {"name": "Varde Kommune, Social og Sundhed (voksne)", "fiscal_year": 2018, "unit": "kr.",
+             "as_of": "2018-08-31", "variance_sign": "budget_minus_actual", "outer_years": 3,
+             "sectors": [{"code": "VOK", "name": "Voksne"}],
+             "categories": [{"code": "service", "name": "Serviceudgifter"}]}
+    lines = [("bostoette", 100_000_000, 106_524_000), ("botilbud", 37_500_000, 38_500_000)]
+    budget = [{"sector": "VOK", "category": "service", "activity": a, "kind": "expense", "amount": amount}
+              for a, amount, _ in lines]
+    changes = [{"change_id": "T1", "date": "2018-03-15", "status": "approved", "type": "supplementary", "sector": "VOK",
+                "category": "service", "activity": "bostoette", "kind": "expense", "amount": 1_393_154,
+                "description": "Tillægsbevilling"}]
+    actuals = [{"month": f"2018-{m:02d}", "sector": "VOK", "category": "service", "activity": a, "kind": "expense",
+                "amount": forecast // 12} for m in range(1, 9) for a, _, forecast in lines]
+    write_folder(folder, model, budget, changes, actuals)
+    write_csv(folder / "forecast.csv", ["sector", "category", "activity", "kind", "amount", "note"],
+              [{"sector": "VOK", "category": "service", "activity": a, "kind": "expense", "amount": forecast,
+                "note": "forventet 2018"} for a, _, forecast in lines])
+    activity = {"Omlægning af bostøtte": "bostoette", "Færre eksterne konsulenter": "",
+                "Samling af botilbud": "botilbud", "Digital medicinhåndtering": "botilbud"}
+    write_csv(folder / "savings.csv", ["measure", "catalogue", "sector", "category", "activity", "year", "amount"],
+              [{"measure": measure, "catalogue": catalogue, "sector": "VOK", "category": "service",
+                "activity": activity[measure], "year": 2018 + k, "amount": amount}
+               for catalogue, measures in VARDE_CATALOGUES.items() for measure, amounts in measures.items()
+               for k, amount in enumerate(amounts)])
+    return folder

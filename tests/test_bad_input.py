@@ -224,10 +224,13 @@ def test_a_file_that_is_not_a_workbook_is_refused(tmp_path):
 
 # Part 4: the years around the budget year (examples/aalborg-2019-bu).
 YEARS_CASES = [
-    ("saving for a year outside the outer years", edit("savings.csv", "anbringelser,2022,7500", "anbringelser,2023,7500"),
-     ["savings.csv", "row 4", "column 'year'", "a saving for 2023, which is not an outer year (outer years: 2020–2022"]),
-    ("saving for the fiscal year", edit("savings.csv", "administration,2020,400", "administration,2019,400"),
-     ["savings.csv", "row 5", "column 'year'", "not an outer year"]),
+    ("saving for a year after the last outer year", edit("savings.csv", "anbringelser,2022,7500", "anbringelser,2023,7500"),
+     ["savings.csv", "row 4", "column 'year'",
+      "a saving for 2023, which is neither the fiscal year nor an outer year (fiscal year 2019, outer years 2020–2022"]),
+    ("saving for a year before the fiscal year", edit("savings.csv", "administration,2020,400", "administration,2018,400"),
+     ["savings.csv", "row 5", "column 'year'", "a saving for 2018, which is neither the fiscal year nor an outer year"]),
+    ("adopted budget for the fiscal year", edit("outer_budget.csv", "2020,BU,service,anbringelser", "2019,BU,service,anbringelser"),
+     ["outer_budget.csv", "column 'year'", "an adopted budget for 2019, which is not an outer year (outer years: 2020–2022"]),
     ("forecast for an unknown line", edit("forecast.csv", "BU,service,anbringelser,expense", "BU,service,anbringelse,expense"),
      ["forecast.csv", "row 2", "column 'activity'", "line BU/service/anbringelse/expense", "neither the budget"]),
     ("two forecasts for one line", add_line("forecast.csv", "BU,service,anbringelser,expense,350000,igen"),

@@ -29,11 +29,11 @@ def build(source, target) -> None:
     assert result.exit_code == 0, result.stderr
 
 
-def recalculated(book, tmp_path):
+def recalculated(book, tmp_path, at_least: int = 1000):
     """The workbook recalculated by LibreOffice, after holding every formula cell against the engine."""
     out = recalculate(book, tmp_path / "lo")
     mismatches, compared = compare(layouts(compute(load(book))), out)
-    assert compared > 1000
+    assert compared > at_least
     assert mismatches == [], mismatches[:10]
     return CalamineWorkbook.from_path(str(out))
 
@@ -78,10 +78,10 @@ def test_outer_years_and_savings_sheets_recalculated_equal_the_export(sign, tmp_
     assert seen == 6  # two sectors and the total, each with estimated and difference
     grid = rows_of(wb, "Savings")
     total = next(row for row in grid if row[0] == "Besparelser i alt")
-    assert total[savings.FIRST_YEAR - 1:savings.FIRST_YEAR + 3] == [50, 130, 100, 280]
-    by_measure = {row[savings.MEASURE - 1]: row[savings.FIRST_YEAR - 1:savings.FIRST_YEAR + 3]
+    assert total[savings.FIRST_YEAR - 1:savings.FIRST_YEAR + 4] == [0, 50, 130, 100, 280]  # 2025 (fiscal) … 2028, in all
+    by_measure = {row[savings.MEASURE - 1]: row[savings.FIRST_YEAR - 1:savings.FIRST_YEAR + 4]
                   for row in grid if row[savings.SECTOR - 1] in ("A", "B")}
-    assert by_measure == {"M1 Færre vikarer": [50, 100, 100, 250], "M2 Fælles indkøb": [0, 30, 0, 30]}
+    assert by_measure == {"M1 Færre vikarer": [0, 50, 100, 100, 250], "M2 Fælles indkøb": [0, 0, 30, 0, 30]}
 
 
 def test_status_recalculated_shows_both_forecasts_and_which_one_counts(tmp_path):
@@ -161,3 +161,29 @@ def test_with_nothing_computed_yet_the_workbook_counts_the_controllers_forecast_
     book = tmp_path / "r.xlsx"
     build(run_rate_before_any_phasing(tmp_path / "r"), book)
     recalculated(book, tmp_path)  # every formula cell equals the engine (700 for A/svc, blank computed)
+
+
+def test_varde_2018_outer_years_and_savings_sheets_recalculated_show_the_published_table(tmp_path):
+    """Varde's table (issue 16) on the recalculated sheets: every year's savings in all, estimated budget and
+    difference (Varde's sign), the fiscal year 2018 included, and each catalogue's total on Savings."""
+    from helpers import VARDE_CATALOGUES, VARDE_CORRECTED, varde_2018
+    from test_years import VARDE_PUBLISHED
+
+    book = tmp_path / "varde.xlsx"
+    build(varde_2018(tmp_path / "varde"), book)
+    wb = recalculated(book, tmp_path, at_least=500)  # two lines: fewer cells than the other cases
+    grid = rows_of(wb, "Outer years")
+    span = slice(outer_years.FIRST_YEAR - 1, outer_years.FIRST_YEAR + 3)
+    assert [int(v) for v in grid[outer_years.YEAR_ROW - 1][span]] == [2018, 2019, 2020, 2021]
+    total_at = next(i for i, row in enumerate(grid) if row[0] == "I alt")
+    below = {row[0]: row[span] for row in grid[total_at:] if row[0]}
+    assert below["Besparelser i alt"] == [v[0] for v in VARDE_PUBLISHED.values()]
+    assert below["Estimeret budget"] == [v[1] for v in VARDE_PUBLISHED.values()]
+    assert below["Difference til korrigeret budget"] == [v[2] for v in VARDE_PUBLISHED.values()]
+    assert [row[outer_years.CORRECTED - 1] for row in grid[total_at:] if row[0] == "Grundlag i alt"] == [VARDE_CORRECTED]
+    for catalogue, measures in VARDE_CATALOGUES.items():
+        assert below[catalogue] == [sum(a[k] for a in measures.values()) for k in range(4)], catalogue
+    grid = rows_of(wb, "Savings")
+    by_measure = {row[savings.MEASURE - 1]: row[savings.FIRST_YEAR - 1:savings.FIRST_YEAR + 4]
+                  for row in grid if row[savings.SECTOR - 1] == "VOK"}
+    assert by_measure == {m: list(a) + [sum(a)] for ms in VARDE_CATALOGUES.values() for m, a in ms.items()}

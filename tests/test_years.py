@@ -155,3 +155,43 @@ def test_with_nothing_computed_yet_the_controllers_forecast_still_counts(tmp_pat
     assert pd.isna(status.at[("A", "svc"), "forecast_computed"])
     assert status.at[("A", "svc"), "forecast"] == pytest.approx(700)  # the controller's a2; a1 has nothing computed
     assert status.at[("A", "svc"), "source"] == "controller"
+
+
+# Varde's published table (issue 16), kr.: per year of the budget period 2018–2021.
+VARDE_PUBLISHED = {  # year: (savings in all, estimated budget, difference to the corrected budget 2018, Varde's sign)
+    2018: (2_410_000, 142_614_000, -3_720_846), 2019: (3_631_000, 141_393_000, -2_499_846),
+    2020: (3_531_000, 141_493_000, -2_599_846), 2021: (3_531_000, 141_493_000, -2_599_846),
+}
+
+
+def test_varde_2018_budget_period_with_the_budget_years_own_savings_is_reproduced_to_the_krone(tmp_path):
+    from helpers import VARDE_CORRECTED, VARDE_FORECAST, varde_2018
+
+    frame = export(varde_2018(tmp_path / "varde"), "outer_years")
+    total = frame[(frame["sector"] == "") & (frame["category"] == "")].set_index("year")
+    assert list(total.index) == [2018, 2019, 2020, 2021]
+    for year, (saved, estimated, difference) in VARDE_PUBLISHED.items():
+        assert total.at[year, "corrected"] == VARDE_CORRECTED, year  # the yardstick on every year
+        assert total.at[year, "base"] == VARDE_FORECAST, year
+        assert (total.at[year, "savings"], total.at[year, "estimated"], total.at[year, "difference"]) == \
+               (saved, estimated, difference), year
+
+
+def test_a_saving_for_the_fiscal_year_lowers_only_the_fiscal_years_estimate(tmp_path):
+    """The hand case with one more saving, for 2025 (the fiscal year): 2025's estimate drops by it, the
+    outer years and the forecast itself stay as they were."""
+    from helpers import write_csv
+
+    folder = years_municipality(tmp_path / "y")
+    before = export(folder, "outer_years").set_index(["sector", "category", "year"])
+    rows = list(pd.read_csv(folder / "savings.csv", keep_default_na=False).to_dict("records"))
+    rows.append({"measure": "M3 Straks", "catalogue": "Effektiviseringskatalog", "sector": "B", "category": "svc",
+                 "activity": "b1", "year": 2025, "amount": 40})
+    write_csv(folder / "savings.csv", ["measure", "catalogue", "sector", "category", "activity", "year", "amount"], rows)
+    after = export(folder, "outer_years").set_index(["sector", "category", "year"])
+    assert after.at[("B", "svc", 2025), "savings"] == 40
+    assert after.at[("B", "svc", 2025), "estimated"] == before.at[("B", "svc", 2025), "estimated"] - 40
+    assert after.at[("", "", 2025), "difference"] == before.at[("", "", 2025), "difference"] - 40
+    assert after.at[("B", "svc", 2025), "base"] == before.at[("B", "svc", 2025), "base"]
+    for year in (2026, 2027, 2028):
+        assert after.loc[("", "", year)].equals(before.loc[("", "", year)]), year

@@ -2,7 +2,8 @@
 module stays about reading: history (regnskabshistorik) holds other years than the fiscal year,
 once per year and sector × category; the controller's forecast (forventet regnskab) is given once
 per line and only for a line the budget, changes or actuals know; adopted outer-year budgets
-(overslagsår) and savings (besparelseskatalog) are for the outer years only, once per line and year.
+(overslagsår) are for the outer years only, savings (besparelseskatalog) for the fiscal year and the outer
+years (a catalogue saves in the budget year too), once per line and year.
 
 ``fail(index, column, message)`` makes the InputError with the reader's location of a row.
 """
@@ -24,6 +25,11 @@ def outer_years(model: Model) -> list[int]:
     return [model.fiscal_year + k for k in range(1, model.outer_years + 1)]
 
 
+def budget_period(model: Model) -> list[int]:
+    """The fiscal year and its outer years: the years a saving may be for."""
+    return [model.fiscal_year] + outer_years(model)
+
+
 def _first_duplicate(out: pd.DataFrame, key: list[str]):
     dup = out.duplicated(key, keep="first")
     return out.index[dup.argmax()] if dup.any() else None
@@ -33,13 +39,17 @@ def _line(row: pd.Series, columns: list[str] = LINE) -> str:
     return "/".join(str(row[c]) or "(blank)" for c in columns)
 
 
-def _in_outer_years(out: pd.DataFrame, model: Model, fail: Fail, what: str) -> None:
-    years = outer_years(model)
+def _in_years(out: pd.DataFrame, model: Model, fail: Fail, what: str, with_fiscal: bool = False) -> None:
+    """Every row's year is an outer year (or, ``with_fiscal``, the fiscal year or an outer year)."""
+    years = (budget_period if with_fiscal else outer_years)(model)
     bad = ~out["year"].isin(years)
     if bad.any():
         idx = out.index[bad.argmax()]
-        raise fail(idx, "year", f"{what} for {out.at[idx, 'year']}, which is not an outer year "
-                                f"(outer years: {years[0]}–{years[-1]}; model.yaml outer_years: {model.outer_years})")
+        outer = outer_years(model)
+        allowed = f"fiscal year {model.fiscal_year}, outer years" if with_fiscal else "outer years:"
+        kind = "neither the fiscal year nor an outer year" if with_fiscal else "not an outer year"
+        raise fail(idx, "year", f"{what} for {out.at[idx, 'year']}, which is {kind} "
+                                f"({allowed} {outer[0]}–{outer[-1]}; model.yaml outer_years: {model.outer_years})")
 
 
 def check(key: str, out: pd.DataFrame, model: Model, fail: Fail) -> None:
@@ -60,12 +70,12 @@ def check(key: str, out: pd.DataFrame, model: Model, fail: Fail) -> None:
         if idx is not None:
             raise fail(idx, "amount", f"line {_line(out.loc[idx])} has two forecasts; one per line")
     elif key == "outer_budget":
-        _in_outer_years(out, model, fail, "an adopted budget")
+        _in_years(out, model, fail, "an adopted budget")
         idx = _first_duplicate(out, ["year"] + LINE)
         if idx is not None:
             raise fail(idx, "amount", f"line {_line(out.loc[idx])} has two budgets for {out.at[idx, 'year']}")
     elif key == "savings":
-        _in_outer_years(out, model, fail, "a saving")
+        _in_years(out, model, fail, "a saving", with_fiscal=True)
         idx = _first_duplicate(out, ["measure", "year", "sector", "category", "activity"])
         if idx is not None:
             raise fail(idx, "amount", f"measure '{out.at[idx, 'measure']}' has two amounts for {out.at[idx, 'year']} "

@@ -99,7 +99,7 @@ def layout(result: Result) -> SheetLayout:
         sheet.put(HEADER_ROW, c, label, "header_wrap")
     sheet.formula(YEAR_ROW, CORRECTED, year_cell(0), w.years[0], "group_header")
     for k, (c, year) in enumerate(w.columns()):
-        sheet.put(HEADER_ROW, c, "Forventet regnskab" if k == 0 else "Overslagsår", "header_wrap")
+        sheet.put(HEADER_ROW, c, "Budgetår" if k == 0 else "Overslagsår", "header_wrap")
         sheet.formula(YEAR_ROW, c, year_cell(k), year, "group_header")
     savings = result.inputs.savings
     detail = result.outer_years[(result.outer_years["sector"] != "") & (result.outer_years["category"] != "")]

@@ -1,6 +1,6 @@
 """The "Savings" sheet (besparelseskatalog): per catalogue, each measure of each sector with its
-saving per outer year and in all, the catalogue's total, and the total of all catalogues — native
-formulas over the SavingsData Table. Twin of the savings in ``engine/outer_years.py``.
+saving per year of the budget period (the fiscal year and the outer years) and in all, the
+catalogue's total, and the total of all catalogues — native formulas over the SavingsData Table. Twin of the savings in ``engine/outer_years.py``.
 """
 
 from __future__ import annotations
@@ -24,18 +24,18 @@ def _column(name: str) -> str:
 
 def layout(result: Result) -> SheetLayout:
     model = result.inputs.model
-    outer = years(result.inputs)[1:]
-    total_col = FIRST_YEAR + len(outer)
+    period = years(result.inputs)  # the fiscal year, then the outer years
+    total_col = FIRST_YEAR + len(period)
     sheet = SheetLayout(SHEET, "output")
-    sheet.put(1, 1, f"Besparelseskatalog {outer[0]}–{outer[-1]} — {model.name}", "title")
+    sheet.put(1, 1, f"Besparelseskatalog {period[0]}–{period[-1]} — {model.name}", "title")
     sheet.put(2, 1, "Beløb i", "note")
     sheet.formula(2, 2, f"={f.UNIT}", model.unit, "note")
     sheet.put(3, 1, "Positiv = mindre forbrug. Fra tabellen SavingsData (arket Savings data); indgår i arket Outer years.", "note")
     for c, label in ((LABEL, "Katalog / tiltag"), (CATALOGUE, "Katalog"), (MEASURE, "Tiltag"), (SECTOR, "Sektor"),
                      (total_col, "I alt")):
         sheet.put(HEADER_ROW, c, label, "header")
-    for k, year in enumerate(outer, start=1):
-        sheet.formula(HEADER_ROW, FIRST_YEAR + k - 1, year_cell(k), year, "header")
+    for k, year in enumerate(period):
+        sheet.formula(HEADER_ROW, FIRST_YEAR + k, year_cell(k), year, "header")
     savings = result.inputs.savings
     r = FIRST
     if savings.empty:
@@ -47,12 +47,12 @@ def layout(result: Result) -> SheetLayout:
 
     def row(r: int, label: str, style: str, criteria: list[tuple[str, str]], expected) -> None:
         sheet.put(r, LABEL, label, "indent" if style == "amount" else "total_label")
-        for k, year in enumerate(outer):
+        for k, year in enumerate(period):
             c = FIRST_YEAR + k
             crit = criteria + [(_column("year"), ref(HEADER_ROW, c, "r"))]
             sheet.formula(r, c, f.sumifs(_column("amount"), crit), float(expected.get(year, 0.0)), style)
         sheet.formula(r, total_col, f.sum_range(ref(r, FIRST_YEAR), ref(r, total_col - 1)),
-                      float(sum(expected.get(year, 0.0) for year in outer)), style)
+                      float(sum(expected.get(year, 0.0) for year in period)), style)
 
     for catalogue in dict.fromkeys(savings["catalogue"]):
         sheet.put(r, LABEL, catalogue, "group_heading")
@@ -72,5 +72,5 @@ def layout(result: Result) -> SheetLayout:
     row(r, "Besparelser i alt", "group_total_amount", [], grand)
     sheet.freeze = f"B{HEADER_ROW + 1}"
     sheet.widths.update({LABEL: 48, CATALOGUE: 14, MEASURE: 14, SECTOR: 8, total_col: 14})
-    sheet.widths.update({FIRST_YEAR + k: 13 for k in range(len(outer))})
+    sheet.widths.update({FIRST_YEAR + k: 13 for k in range(len(period))})
     return sheet
