@@ -678,7 +678,8 @@ def _with_links(tail: str, links: list[tuple[str, str, str]]) -> str:
 
 def splice(package: bytes | str | Path | IO[bytes], blocks: dict[str, list[Block]],
            target: str | Path | IO[bytes], links: dict[str, list[tuple[str, str, str]]] | None = None,
-           date_time: tuple[int, int, int, int, int, int] | None = None) -> None:
+           date_time: tuple[int, int, int, int, int, int] | None = None,
+           rewrite: dict[str, Callable[[bytes], bytes]] | None = None) -> None:
     """Copy the .xlsx/.xlsm ``package`` to ``target`` with the rows of ``blocks`` ({sheet title: its blocks
     in increasing row order}) added to those sheets after their existing rows, and their dimension made
     to cover everything. Every other entry is copied unchanged, in the same order; the sheets given are
@@ -689,7 +690,8 @@ def splice(package: bytes | str | Path | IO[bytes], blocks: dict[str, list[Block
     cannot be written (an infinite number, a text in a date column) is found while writing, and a
     ``target`` path is then removed again. ``links`` adds internal hyperlinks ({sheet title: [(cell,
     location, display)]}) to sheets that get blocks; ``date_time`` stamps every entry with that time
-    instead of its own (the same inputs then give the same file)."""
+    instead of its own (the same inputs then give the same file); ``rewrite`` ({part name: function of its
+    bytes}) puts other parts right on the way (xlsx/excel_order.py)."""
     if isinstance(package, (bytes, bytearray, memoryview)):
         package = io.BytesIO(package)
     elif isinstance(package, (str, Path)) and isinstance(target, (str, Path)) \
@@ -714,7 +716,10 @@ def splice(package: bytes | str | Path | IO[bytes], blocks: dict[str, list[Block
                         tail = _with_links(tail, (links or {}).get(titles[info.filename], []))
                         _write_streamed(archive, entry, _chunks(head, blocks[titles[info.filename]], tail))
                     else:
-                        archive.writestr(_copy_info(info, info.compress_type, date_time), source.read(info))
+                        data = source.read(info)
+                        if rewrite and info.filename in rewrite:
+                            data = rewrite[info.filename](data)
+                        archive.writestr(_copy_info(info, info.compress_type, date_time), data)
         except BaseException:
             if isinstance(target, (str, Path)):
                 Path(target).unlink(missing_ok=True)

@@ -32,6 +32,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from budgetcontrol.sheets.layout import SheetLayout, col
 from budgetcontrol.xlsx import stream, vba
+from budgetcontrol.xlsx.excel_order import fonts_in_excel_order
 from budgetcontrol.xlsx.safe import write_atomically
 from budgetcontrol.xlsx.styles import TAB_COLORS, conditional, style
 
@@ -241,7 +242,10 @@ def _chart(spec):
 
 def write_file(wb: Workbook, path: str | Path) -> None:
     """Save without openpyxl's own ``save``, which stamps the current time as "modified": the same
-    inputs must give the same file contents. A macro-enabled workbook gets its buttons (again)."""
+    inputs must give the same file contents. A macro-enabled workbook gets its buttons (again). Fonts are
+    written in Excel's child order, and no cell is an empty text (openpyxl writes ``<c t="inlineStr"/>``
+    for one, an inline string without its ``<is>``): an empty text is an empty cell."""
+    _no_empty_texts(wb)
     buffer = io.BytesIO()
     with ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(wb, archive).save()
@@ -251,7 +255,15 @@ def write_file(wb: Workbook, path: str | Path) -> None:
     streamed = _STREAMED.get(wb, {})
     present = {title: parts for title, parts in streamed.items() if title in wb.sheetnames and parts[0]}
     stream.splice(package, {t: blocks for t, (blocks, _) in present.items()}, path,
-                  {t: links for t, (_, links) in present.items()}, EPOCH.timetuple()[:6])
+                  {t: links for t, (_, links) in present.items()}, EPOCH.timetuple()[:6],
+                  rewrite={"xl/styles.xml": fonts_in_excel_order})
+
+
+def _no_empty_texts(wb: Workbook) -> None:
+    for ws in wb.worksheets:
+        for cell in ws._cells.values():
+            if cell._value == "" and cell.data_type == "s":
+                cell._value, cell.data_type = None, "n"  # openpyxl writes t="inlineStr" for any "s" cell
 
 
 def save(layouts: list[SheetLayout], target: str | Path, macro_enabled: bool = False) -> None:
