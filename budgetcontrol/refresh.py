@@ -158,20 +158,25 @@ def next_month(book: Book) -> tuple[dt.date, dt.date, Result]:
 
 
 def _write_actuals(book: Book, month: str, new_rows: pd.DataFrame) -> None:
-    """The Actuals Table without the month's old rows, with the new ones, in month order; other rows
-    (and columns a controller added) as they were."""
+    """The Actuals Table without the month's old rows, with the new ones where the old ones stood (or,
+    for a month it did not hold, before the first row of a later month: at the end for the newest
+    month); every other row (and columns a controller added) stays where it was."""
     def month_key(value) -> str:
         if isinstance(value, (dt.date, dt.datetime)):
             return value.strftime("%Y-%m")
         return str(value or "")[:7]
 
-    kept = [row for row in book.table_rows(ACTUALS.table) if month_key(row.get("month")) != month]
+    rows = book.table_rows(ACTUALS.table)
+    months = [month_key(row.get("month")) for row in rows]
+    old = [i for i, m in enumerate(months) if m == month]
+    at = old[0] if old else next((i for i, m in enumerate(months) if m > month), len(rows))
+    kept = [row for row, m in zip(rows, months) if m != month]
+    at -= sum(1 for i in old if i < at)
     types = dict(ACTUALS.columns)
     added = [{name: cell_value(value, types[name]) for name, value in row.items() if name in types}
              for row in new_rows[ACTUALS.names].to_dict("records")]
-    rows = sorted(kept + added, key=lambda row: month_key(row.get("month")))
     styles = {name: STYLE[vtype] for name, vtype in ACTUALS.columns if vtype in STYLE}
-    book.set_table_rows(ACTUALS.table, rows, styles)
+    book.set_table_rows(ACTUALS.table, kept[:at] + added + kept[at:], styles)
 
 
 def _complete_phasing(book: Book, inputs: Inputs, result: Result) -> None:

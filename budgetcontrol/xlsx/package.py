@@ -1,0 +1,200 @@
+"""A workbook as the Open Packaging Conventions package it is: parts by name, their relationships and
+content types, and the workbook part's sheet list and defined names — so a refresh can replace the
+parts the tool owns and copy every other part byte for byte (``xlsx/package_book.py``).
+
+Parts are read from the zip on demand; :meth:`Package.save` writes every part in the original order,
+those not changed with their original bytes, then the added ones.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+
+from defusedxml import ElementTree
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+WORKBOOK = "xl/workbook.xml"
+CONTENT_TYPES = "[Content_Types].xml"
+WORKSHEET = REL_NS + "/worksheet"
+SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+
+_SHEET = re.compile(r"<(?:\w+:)?sheet\b[^>]*?/>")
+_ATTR = re.compile(r'([\w:]+)="([^"]*)"')
+
+
+@dataclass
+class Rel:
+    id: str
+    type: str
+    target: str  # the part's name (resolved), or the external target
+    external: bool = False
+
+
+def rels_name(part: str) -> str:
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
+def resolve(source: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+
+
+def relative(source: str, part: str) -> str:
+    return posixpath.relpath(part, posixpath.dirname(source))
+
+
+def attributes(tag: str) -> dict[str, str]:
+    return {k: html.unescape(v) for k, v in _ATTR.findall(tag)}
+
+
+class Package:
+    def __init__(self, path):
+        self.zip = ZipFile(path)
+        self.infos: list[ZipInfo] = self.zip.infolist()
+        self.names = [i.filename for i in self.infos]
+        self.changed: dict[str, bytes] = {}
+        self.removed: set[str] = set()
+
+    def with_doctype(self) -> str | None:
+        """The first XML part that declares a document type (entities: the billion-laughs attack); a
+        workbook never needs one, and the parts are edited as text here, not by a defusing parser."""
+        for info in self.infos:
+            if info.filename.endswith((".xml", ".rels", ".vml")):
+                with self.zip.open(info) as part:
+                    if b"<!DOCTYPE" in part.read(4096).upper():
+                        return info.filename
+        return None
+
+    # ---- parts ----
+    def has(self, part: str) -> bool:
+        return part in self.changed or (part in self.names and part not in self.removed)
+
+    def read(self, part: str) -> bytes:
+        if part in self.changed:
+            return self.changed[part]
+        if part in self.removed:
+            raise KeyError(part)
+        return self.zip.read(part)
+
+    def text(self, part: str) -> str:
+        return self.read(part).decode("utf-8")
+
+    def write(self, part: str, data: bytes | str) -> None:
+        self.changed[part] = data.encode("utf-8") if isinstance(data, str) else data
+        self.removed.discard(part)
+
+    def remove(self, part: str) -> None:
+        """Remove a part with its relationships part and its content-type override."""
+        for name in (part, rels_name(part)):
+            self.changed.pop(name, None)
+            if name in self.names:
+                self.removed.add(name)
+        self.set_override(part, None)
+
+    def free_name(self, pattern: str) -> str:
+        """The first unused name for ``pattern`` (with ``{}`` for a number from 1)."""
+        n = 1
+        while self.has(pattern.format(n)):
+            n += 1
+        return pattern.format(n)
+
+    # ---- relationships ----
+    def rels(self, part: str) -> list[Rel]:
+        name = rels_name(part)
+        if not self.has(name):
+            return []
+        out = []
+        for rel in ElementTree.fromstring(self.read(name)).iter(f"{{{PKG_REL_NS}}}Relationship"):
+            external = rel.get("TargetMode") == "External"
+            target = rel.get("Target", "")
+            out.append(Rel(rel.get("Id"), rel.get("Type"), target if external else resolve(part, target), external))
+        return out
+
+    def set_rels(self, part: str, rels: list[Rel]) -> None:
+        if not rels:
+            if self.has(rels_name(part)):
+                self.changed.pop(rels_name(part), None)
+                if rels_name(part) in self.names:
+                    self.removed.add(rels_name(part))
+            return
+        items = "".join(
+            f'<Relationship Id="{r.id}" Type="{r.type}" Target="{html.escape(r.target if r.external else relative(part, r.target))}"'
+            + (' TargetMode="External"' if r.external else "") + "/>" for r in rels)
+        self.write(rels_name(part), '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                                    f'<Relationships xmlns="{PKG_REL_NS}">{items}</Relationships>')
+
+    def owned(self, part: str) -> list[str]:
+        """The parts reached from ``part`` through internal relationships, depth first (``part`` excluded)."""
+        seen: list[str] = []
+
+        def walk(p: str) -> None:
+            for rel in self.rels(p):
+                if not rel.external and rel.target not in seen and rel.target != part and self.has(rel.target):
+                    seen.append(rel.target)
+                    walk(rel.target)
+        walk(part)
+        return seen
+
+    # ---- content types ----
+    def set_override(self, part: str, content_type: str | None) -> None:
+        xml = self.text(CONTENT_TYPES)
+        entry = re.compile(rf'<Override\b[^>]*PartName="/{re.escape(part)}"[^>]*/>')
+        xml = entry.sub("", xml)
+        if content_type:
+            xml = xml.replace("</Types>", f'<Override PartName="/{part}" ContentType="{content_type}"/></Types>')
+        self.write(CONTENT_TYPES, xml)
+
+    def content_type(self, part: str) -> str | None:
+        xml = self.text(CONTENT_TYPES)
+        m = re.search(rf'<Override\b[^>]*PartName="/{re.escape(part)}"[^>]*/>', xml)
+        if m:
+            return attributes(m.group(0)).get("ContentType")
+        ext = part.rsplit(".", 1)[-1]
+        m = re.search(rf'<Default\b[^>]*Extension="{re.escape(ext)}"[^>]*/>', xml, re.I)
+        return attributes(m.group(0)).get("ContentType") if m else None
+
+    def ensure_default(self, extension: str, content_type: str) -> None:
+        xml = self.text(CONTENT_TYPES)
+        if not re.search(rf'<Default\b[^>]*Extension="{re.escape(extension)}"', xml, re.I):
+            self.write(CONTENT_TYPES, xml.replace("</Types>", f'<Default Extension="{extension}" ContentType="{content_type}"/></Types>'))
+
+    # ---- the workbook part ----
+    def sheets(self) -> list[dict]:
+        """The workbook's sheets in order: name, sheetId, r:id, state, part, and the tag as written."""
+        xml = self.text(WORKBOOK)
+        rels = {r.id: r.target for r in self.rels(WORKBOOK)}
+        out = []
+        for m in _SHEET.finditer(xml):
+            a = attributes(m.group(0))
+            rid = next((v for k, v in a.items() if k.endswith(":id")), None)
+            out.append({"name": a.get("name"), "sheetId": int(a.get("sheetId", 0)), "rid": rid,
+                        "state": a.get("state", "visible"), "part": rels.get(rid), "tag": m.group(0)})
+        return out
+
+    def save(self, target) -> None:
+        with ZipFile(target, "w", ZIP_DEFLATED, allowZip64=True) as out:
+            for info in self.infos:
+                if info.filename in self.removed:
+                    continue
+                if info.filename in self.changed:
+                    entry = ZipInfo(info.filename, info.date_time)
+                    entry.compress_type = ZIP_DEFLATED
+                    out.writestr(entry, self.changed[info.filename])
+                else:
+                    out.writestr(info, self.zip.read(info))
+            for name, data in self.changed.items():
+                if name not in self.names:
+                    entry = ZipInfo(name, (2000, 1, 1, 0, 0, 0))
+                    entry.compress_type = ZIP_DEFLATED
+                    out.writestr(entry, data)
+
+    def close(self) -> None:
+        self.zip.close()

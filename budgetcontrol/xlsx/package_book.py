@@ -1,0 +1,320 @@
+"""A controller workbook on disk, refreshed as the package it is (``refresh.Book``): the parts the tool
+owns are replaced and every other part is copied byte for byte.
+
+What a refresh owns:
+* the generated sheets (outputs, calculations, checks) with their drawings and charts — made by the
+  writer as a workbook of their own (the *donor*) and moved in, each into the part its sheet had;
+* the body rows of an input Table it rewrites (Actuals, Phasing), with its Table part's extent
+  (``xlsx/table_body.py``: rows it keeps are not touched where they stand);
+* the tool's defined names, the Settings cells it sets, full recalculation on load;
+* the style records the new parts need, appended to the styles part (``xlsx/style_merge.py``).
+
+Everything else — the controller's own sheets with their sparklines, dropdowns, pivot tables and
+charts, the input sheets around their Tables, VBA, custom XML, printer settings, themes, parts the tool
+does not know — is written back as it was read. Relationships and content types change for exactly the
+parts added or removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+from openpyxl.utils import range_boundaries
+from python_calamine import CalamineWorkbook
+
+from budgetcontrol import contract
+from budgetcontrol.contract.errors import InputError
+from budgetcontrol.contract.settings_sheet import KEY, SHEET as SETTINGS, VALUE
+from budgetcontrol.contract.tables import Inputs
+from budgetcontrol.contract.workbook import cells_of
+from budgetcontrol.sheets.layout import SheetLayout
+from budgetcontrol.sheets.names import ORDER
+from budgetcontrol.xlsx import table_body, vba, writer
+from budgetcontrol.xlsx.package import (MAIN_NS, REL_NS, SHEET_TYPE, WORKBOOK, WORKSHEET, Package, Rel, attributes,
+                                        resolve)
+from budgetcontrol.xlsx.safe import write_atomically
+from budgetcontrol.xlsx.style_merge import StyleMerge
+from budgetcontrol.xlsx.styles import style
+
+TABLE = REL_NS + "/table"
+_STYLE_ATTR = re.compile(r'(<(?:c|row)\b[^>]*?\ss=")(\d+)(")')
+_COL_STYLE = re.compile(r'(<col\b[^>]*?\sstyle=")(\d+)(")')
+_DXF = re.compile(r'(<cfRule\b[^>]*?\sdxfId=")(\d+)(")')
+_DEFINED = re.compile(r"<definedName\b[^>]*>.*?</definedName>|<definedName\b[^>]*/>", re.S)
+
+
+class Row(dict):
+    """A Table body row as :meth:`FileBook.table_rows` reads it; ``row`` is its number in the sheet, so a
+    row handed back unchanged is kept as written."""
+    row: int
+
+
+class FileBook:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._inputs = contract.load(self.path)  # validates first: a bad workbook is refused before anything changes
+        self.pkg = Package(io.BytesIO(self.path.read_bytes()))
+        declared = self.pkg.with_doctype()
+        if declared:
+            raise InputError(str(self.path), f"refused: the part {declared} declares a document type (XML entities), "
+                                             f"which no workbook needs; save it again from Excel")
+        self.layouts: list[SheetLayout] = []
+        self._calamine = None
+
+    def inputs(self) -> Inputs:
+        return self._inputs
+
+    # ---- Tables ----
+    def _table(self, name: str) -> tuple[str, str, str]:
+        """(sheet name, sheet part, Table part) of the Table ``name``."""
+        for sheet in self.pkg.sheets():
+            for rel in self.pkg.rels(sheet["part"] or ""):
+                if rel.type == TABLE and self.pkg.has(rel.target):
+                    head = self.pkg.text(rel.target)[:2000]
+                    if attributes(re.search(r"<(?:\w+:)?table\b[^>]*>", head).group(0)).get("displayName") == name:
+                        return sheet["name"], sheet["part"], rel.target
+        raise InputError(str(self.path), f"the workbook has no Excel Table named '{name}'")
+
+    def _ref(self, table_part: str) -> tuple[int, int, int, int]:
+        tag = re.search(r"<(?:\w+:)?table\b[^>]*>", self.pkg.text(table_part)).group(0)
+        return range_boundaries(attributes(tag)["ref"])
+
+    def table_rows(self, name: str) -> list[dict]:
+        """The body rows of a Table as {header: value}, every column (also ones a controller added)."""
+        sheet, _, part = self._table(name)
+        c1, r1, c2, r2 = self._ref(part)
+        if self._calamine is None:
+            self._calamine = CalamineWorkbook.from_path(str(self.path), load_tables=True)
+        body = self._calamine.get_table_by_name(name)
+        headers = list(body.columns)
+        out = []
+        for i, values in enumerate(cells_of(body, str(self.path), sheet)):
+            values = [None if v == "" else v for v in values]
+            if any(v is not None for v in values):
+                row = Row(zip(headers, values))
+                row.row = r1 + 1 + i
+                out.append(row)
+        return out
+
+    def set_table_rows(self, name: str, rows: list[dict], styles: dict[str, str]) -> None:
+        """Rewrite a Table's body with ``rows`` (missing columns blank) and resize it; ``styles`` maps a
+        column to a style key for new rows where the Table's last row gives none."""
+        _, sheet_part, table_part = self._table(name)
+        c1, r1, c2, r2 = self._ref(table_part)
+        table_xml = self.pkg.text(table_part)
+        headers = [attributes(m.group(0)).get("name") for m in re.finditer(r"<(?:\w+:)?tableColumn\b[^>]*>", table_xml)]
+        column = {h: c1 + i for i, h in enumerate(headers)}
+        xml = self.pkg.text(sheet_part)
+        template = self._last_row_styles(xml, r1, r2)
+        cell_styles = {c: template.get(c) or (self._style_index(styles[h]) if h in styles else 0) for h, c in column.items()}
+        body = [table_body.Kept(row.row) if isinstance(row, Row) else {column[h]: v for h, v in row.items() if h in column}
+                for row in rows]
+        xml = table_body.rewrite(xml, r1, c1, c2, r2, body, cell_styles)
+        last = r1 + max(len(rows), 1)
+        self.pkg.write(sheet_part, table_body.set_dimension(xml, last, c2))
+        ref = f"{_letter(c1)}{r1}:{_letter(c2)}{last}"
+        table_xml = re.sub(r'(<(?:\w+:)?(?:table|autoFilter)\b[^>]*?\sref=")[^"]*(")', rf"\g<1>{ref}\2", table_xml)
+        self.pkg.write(table_part, table_xml)
+
+    def _last_row_styles(self, xml: str, header_row: int, last_row: int) -> dict[int, int]:
+        if last_row <= header_row:
+            return {}
+        m = re.search(rf'<row\b[^>]*?\sr="{last_row}"[^>]*?(?:/>|>.*?</row>)', xml, re.S)
+        if not m:
+            return {}
+        return {c: int(s) for c, cell in table_body._parse_row(m.group(0)).cells.items()
+                for s in re.findall(r'\ss="(\d+)"', cell[:cell.index(">")])}
+
+    def _style_index(self, key: str) -> int:
+        """The controller's cell format for the tool's style ``key`` (appended to its styles part if new)."""
+        from openpyxl import Workbook
+        from openpyxl.cell.cell import Cell
+
+        wb = Workbook()
+        probe = Cell(wb.active)
+        for attr, setting in style(key).items():
+            setattr(probe, attr, setting)
+        index = wb._cell_styles.add(probe._style)
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        donor = Package(io.BytesIO(buffer.getvalue()))
+        merge = StyleMerge(self.pkg.text("xl/styles.xml"), donor.text("xl/styles.xml"))
+        self.pkg.write("xl/styles.xml", merge.result())
+        return merge.xf[index]
+
+    # ---- Settings ----
+    def set_setting(self, key: str, value) -> None:
+        part = next((s["part"] for s in self.pkg.sheets() if s["name"] == SETTINGS), None)
+        if part is None:
+            raise InputError(str(self.path), "the workbook has no Settings sheet", sheet=SETTINGS)
+        if self._calamine is None:
+            self._calamine = CalamineWorkbook.from_path(str(self.path), load_tables=True)
+        grid = cells_of(self._calamine.get_sheet_by_name(SETTINGS), str(self.path), SETTINGS, skip_empty_area=False)
+        row = next((i + 1 for i, r in enumerate(grid) if len(r) >= KEY and r[KEY - 1] == key), None)
+        if row is None:
+            raise InputError(str(self.path), f"setting '{key}' is missing (column A of the Settings sheet)", sheet=SETTINGS)
+        xml = self.pkg.text(part)
+        m = re.search(rf'<row\b[^>]*?\sr="{row}"[^>]*?(?:/>|>.*?</row>)', xml, re.S)
+        cells = table_body._parse_row(m.group(0))
+        old = cells.cells.get(VALUE, "")
+        kept_style = re.search(r'\ss="(\d+)"', old[:old.index(">")]) if old else None
+        cells.cells[VALUE] = table_body._value_cell(f"{_letter(VALUE)}{row}", value, int(kept_style.group(1)) if kept_style else 0)
+        self.pkg.write(part, xml[:m.start()] + table_body._row_xml(row, cells) + xml[m.end():])
+
+    # ---- generated sheets ----
+    def replace_generated(self, layouts: list[SheetLayout]) -> None:
+        self.layouts = layouts
+
+    def save(self, target: str | Path | None = None) -> None:
+        if self.layouts:
+            self._move_in(self.layouts)
+        self._full_calculation_on_load()
+        write_atomically(Path(target or self.path), self.pkg.save)
+
+    def _move_in(self, layouts: list[SheetLayout]) -> None:
+        names = {s["name"] for s in self.pkg.sheets()}
+        tables = set()
+        for s in self.pkg.sheets():
+            for rel in self.pkg.rels(s["part"] or ""):
+                if rel.type == TABLE and self.pkg.has(rel.target):
+                    tables.add(attributes(re.search(r"<(?:\w+:)?table\b[^>]*>", self.pkg.text(rel.target)).group(0)).get("displayName"))
+        missing = [l for l in layouts if l.role == "input" and l.tables and l.tables[0].name not in tables]
+        for layout in missing:
+            if layout.name in names:
+                raise InputError(str(self.path), f"the workbook has a sheet '{layout.name}' of its own where this version "
+                                                 f"adds the Table {layout.tables[0].name}; rename that sheet and refresh again",
+                                 sheet=layout.name)
+        moved = [l for l in layouts if l.role != "input"] + missing
+        wb = writer.workbook(moved)
+        buffer = io.BytesIO()
+        writer.write_file(wb, buffer)
+        data = buffer.getvalue()
+        if self.pkg.has("xl/vbaProject.bin"):
+            data = vba.with_buttons(data, wb)
+        donor = Package(io.BytesIO(data))
+        merge = StyleMerge(self.pkg.text("xl/styles.xml"), donor.text("xl/styles.xml"))
+        self.pkg.write("xl/styles.xml", merge.result())
+        donor_sheets = donor.sheets()
+        for sheet in donor_sheets:
+            self._move_sheet(donor, sheet, merge)
+        self._set_names(donor, donor_sheets)
+
+    def _remap_styles(self, xml: str, merge: StyleMerge) -> str:
+        xml = _STYLE_ATTR.sub(lambda m: f"{m.group(1)}{merge.xf.get(int(m.group(2)), 0)}{m.group(3)}", xml)
+        xml = _COL_STYLE.sub(lambda m: f"{m.group(1)}{merge.xf.get(int(m.group(2)), 0)}{m.group(3)}", xml)
+        return _DXF.sub(lambda m: f"{m.group(1)}{merge.dxf.get(int(m.group(2)), 0)}{m.group(3)}", xml)
+
+    def _move_sheet(self, donor: Package, sheet: dict, merge: StyleMerge) -> None:
+        existing = next((s for s in self.pkg.sheets() if s["name"] == sheet["name"]), None)
+        xml = self._remap_styles(donor.text(sheet["part"]), merge)
+        if existing:
+            part = existing["part"]
+            old = self.pkg.text(part)
+            code = re.search(r'<sheetPr\b[^>]*?\scodeName="([^"]*)"', old)
+            if code:
+                xml = re.sub(r'<sheetPr\b(?![^>]*codeName)', f'<sheetPr codeName="{code.group(1)}"', xml, count=1)
+            for owned in self.pkg.owned(part):
+                if not owned.startswith(("xl/worksheets/", "xl/vbaProject")):
+                    self.pkg.remove(owned)
+        else:
+            part = self.pkg.free_name("xl/worksheets/sheet{}.xml")
+            self._add_sheet(sheet, part)
+        rels = []
+        for rel in donor.rels(sheet["part"]):
+            rels.append(self._copy_part(donor, rel) if not rel.external else rel)
+        self.pkg.write(part, xml)
+        self.pkg.set_rels(part, rels)
+        self.pkg.set_override(part, SHEET_TYPE)
+
+    def _copy_part(self, donor: Package, rel: Rel) -> Rel:
+        """A donor part (a drawing, a chart, a Table …) and what it relates to, copied in under free names."""
+        source = rel.target
+        folder, name = source.rsplit("/", 1)
+        stem = re.sub(r"\d+$", "", name.rsplit(".", 1)[0])
+        target = self.pkg.free_name(f"{folder}/{stem}{{}}.{name.rsplit('.', 1)[1]}")
+        data = donor.read(source)
+        if source.startswith("xl/tables/"):
+            data = self._fresh_table_id(data.decode("utf-8")).encode("utf-8")
+        self.pkg.write(target, data)
+        self.pkg.set_override(target, donor.content_type(source))
+        self.pkg.set_rels(target, [self._copy_part(donor, r) if not r.external else r for r in donor.rels(source)])
+        return Rel(rel.id, rel.type, target)
+
+    def _fresh_table_id(self, xml: str) -> str:
+        ids = [int(m) for p in self.pkg.names + list(self.pkg.changed) if p.startswith("xl/tables/") and self.pkg.has(p)
+               for m in re.findall(r'<(?:\w+:)?table\b[^>]*?\sid="(\d+)"', self.pkg.text(p))]
+        return re.sub(r'(<(?:\w+:)?table\b[^>]*?\sid=")\d+(")', rf"\g<1>{max(ids, default=0) + 1}\2", xml, count=1)
+
+    def _add_sheet(self, sheet: dict, part: str) -> None:
+        """A new sheet in the workbook part, where the standard order puts it."""
+        xml = self.pkg.text(WORKBOOK)
+        sheets = self.pkg.sheets()
+        rels = self.pkg.rels(WORKBOOK)
+        rid = next(f"rId{n}" for n in range(1, 10**6) if f"rId{n}" not in {r.id for r in rels})
+        self.pkg.set_rels(WORKBOOK, rels + [Rel(rid, WORKSHEET, part)])
+        later = [n for n in ORDER[ORDER.index(sheet["name"]) + 1:]] if sheet["name"] in ORDER else []
+        index = next((i for i, s in enumerate(sheets) if s["name"] in later), len(sheets))
+        state = f' state="{sheet["state"]}"' if sheet["state"] != "visible" else ""
+        sheet_id = max([s["sheetId"] for s in sheets], default=0) + 1
+        tag = (f'<sheet xmlns:r="{REL_NS}" name="{_escape(sheet["name"])}" sheetId="{sheet_id}"{state} r:id="{rid}"/>')
+        if index < len(sheets):
+            at = xml.index(sheets[index]["tag"])
+        else:
+            at = re.search(r"</(?:\w+:)?sheets>", xml).start()
+        xml = xml[:at] + tag + xml[at:]
+        xml = re.sub(r'(\slocalSheetId=")(\d+)(")', lambda m: f"{m.group(1)}{int(m.group(2)) + (int(m.group(2)) >= index)}{m.group(3)}", xml)
+        xml = re.sub(r'(\s(?:activeTab|firstSheet)=")(\d+)(")', lambda m: f"{m.group(1)}{int(m.group(2)) + (int(m.group(2)) >= index)}{m.group(3)}", xml)
+        self.pkg.write(WORKBOOK, xml)
+
+    def _set_names(self, donor: Package, donor_sheets: list[dict]) -> None:
+        """The donor's defined names replace the controller's of the same name (and sheet scope)."""
+        positions = {s["name"]: i for i, s in enumerate(self.pkg.sheets())}
+        xml = self.pkg.text(WORKBOOK)
+        new = []
+        for m in _DEFINED.finditer(donor.text(WORKBOOK)):
+            tag = m.group(0)
+            local = re.search(r'\slocalSheetId="(\d+)"', tag)
+            if local:
+                target = positions[donor_sheets[int(local.group(1))]["name"]]
+                tag = tag.replace(local.group(0), f' localSheetId="{target}"')
+            new.append(tag)
+        keys = {_name_key(t) for t in new}
+        kept = [t for t in _DEFINED.findall(xml) if _name_key(t) not in keys]
+        block = "<definedNames>" + "".join(kept + new) + "</definedNames>" if kept or new else ""
+        existing = re.search(r"<(?:\w+:)?definedNames\b[^>]*>.*?</(?:\w+:)?definedNames>|<(?:\w+:)?definedNames\s*/>", xml, re.S)
+        if existing:
+            xml = xml[:existing.start()] + block + xml[existing.end():]
+        else:
+            after = re.search(r"</(?:\w+:)?sheets>", xml)
+            xml = xml[:after.end()] + block + xml[after.end():]
+        self.pkg.write(WORKBOOK, xml)
+
+    def _full_calculation_on_load(self) -> None:
+        xml = self.pkg.text(WORKBOOK)
+        m = re.search(r"<(?:\w+:)?calcPr\b[^>]*?/?>", xml)
+        if m:
+            tag = re.sub(r'\sfullCalcOnLoad="[^"]*"', "", m.group(0))
+            tag = re.sub(r"(/?>)$", r' fullCalcOnLoad="1"\1', tag)
+            xml = xml[:m.start()] + tag + xml[m.end():]
+        else:
+            after = re.search(r"</(?:\w+:)?definedNames>|<(?:\w+:)?definedNames\s*/>|</(?:\w+:)?sheets>", xml)
+            xml = xml[:after.end()] + '<calcPr calcId="191029" fullCalcOnLoad="1"/>' + xml[after.end():]
+        self.pkg.write(WORKBOOK, xml)
+
+
+def _name_key(tag: str) -> tuple[str, str | None]:
+    a = attributes(tag[:tag.index(">") + 1])
+    return a.get("name", "").lower(), a.get("localSheetId")
+
+
+def _letter(c: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(c)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
