@@ -5,8 +5,6 @@ match them as texts."""
 
 from __future__ import annotations
 
-import itertools
-
 import openpyxl
 import pandas as pd
 import pytest

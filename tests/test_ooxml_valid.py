@@ -91,6 +91,49 @@ def test_the_lints_look_at_what_they_check(books):
         names = z.read("xl/workbook.xml").count(b"<definedName ")
     assert len(re.findall(rb"Changes\[(?:amount|status|date)\]", sheets)) > 50
     assert len(tables) >= 10 and names >= 20
+    from budgetcontrol.xlsx import lint as module
+
+    seen = []
+    original = module._formulas
+    try:
+        module._formulas = lambda formulas, tables, found: seen.extend(formulas)
+        module.lint(books["built.xlsx"])
+    finally:
+        module._formulas = original
+    assert any(part.startswith("xl/charts/") for part, _ in seen)  # the charts' series formulas are read too
+
+
+@pytest.mark.parametrize("formula,columns", [
+    ("T[a'[b]", ["a[b"]), ("T[a']b]", ["a]b"]), ("Øko[nope]", ["nope"]), ("T[ lead]", [" lead"]),
+    ("Changes[[#This Row],[amount]]", ["amount"]), ("T[[a]:[b]]", ["a", "b"]), ("T[#All]", [])])
+def test_structured_references_are_read_with_excels_escapes(formula, columns):
+    from budgetcontrol.xlsx.lint import _STRUCTURED, _columns_of
+
+    assert [c for _, inner in _STRUCTURED.findall(formula) for c in _columns_of(inner)] == columns
+
+
+def test_a_column_name_with_parentheses_is_no_function():
+    from budgetcontrol.xlsx.lint import _Findings, _formulas
+
+    found = _Findings()
+    _formulas([("p", "SUM(T[beløb(kr)])")], {"t": {"name": "T", "part": "t", "columns": {"beløb(kr)"}, "formulas": []}}, found)
+    assert found.lines == []
+
+
+def test_an_empty_text_is_written_as_an_empty_cell_never_an_inline_string_without_text(tmp_path):
+    from openpyxl import Workbook
+
+    from budgetcontrol.xlsx.writer import write_file
+
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"], ws["B1"] = "", "tekst"
+    ws["C1"].data_type = "inlineStr"  # as openpyxl reads a styled <c t="inlineStr"/>
+    ws["C1"].number_format = "0.0"
+    write_file(wb, tmp_path / "e.xlsx")
+    assert lint(tmp_path / "e.xlsx") == []
+    with zipfile.ZipFile(tmp_path / "e.xlsx") as z:
+        assert z.read("xl/worksheets/sheet1.xml").count(b"inlineStr") == 1  # B1 only
 
 
 # ---- planted defects: each put back into a valid workbook is found ----

@@ -30,7 +30,7 @@ NOTES = {
     "history": "Tidligere års oprindelige budget, korrigerede budget og regnskab (netto). Tom kategori = sektoren i alt. "
                "Regnskabsåret selv kommer fra beregningen.",
     "outer_budget": "Vedtaget budget for et overslagsår pr. linje. En linje uden række her fremskrives med årets prognose.",
-    "savings": "Besparelseskatalog: beløb pr. tiltag og overslagsår (positiv = mindre forbrug); 'catalogue' grupperer "
+    "savings": "Besparelseskatalog: beløb pr. tiltag og år, budgetåret eller et overslagsår (positiv = mindre forbrug); 'catalogue' grupperer "
                "tiltagene. Aktivitet må være tom.",
 }
 SHEET_NAMES = {"targets": "Activity targets", "history": "History data", "outer_budget": "Outer budget",

@@ -262,7 +262,7 @@ def write_file(wb: Workbook, path: str | Path) -> None:
 def _no_empty_texts(wb: Workbook) -> None:
     for ws in wb.worksheets:
         for cell in ws._cells.values():
-            if cell._value == "" and cell.data_type == "s":
+            if cell._value in ("", None) and cell.data_type in ("s", "inlineStr"):
                 cell._value, cell.data_type = None, "n"  # openpyxl writes t="inlineStr" for any "s" cell
 
 
