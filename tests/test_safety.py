@@ -98,6 +98,21 @@ def test_each_write_keeps_the_previous_version_as_a_backup_five_generations(book
     assert all(p.parent.name == safe.BACKUP_FOLDER and p.parent.parent == path.parent for p in kept)
 
 
+def test_a_workbook_reached_through_a_symlink_is_written_through_it_and_backed_up_as_a_real_copy(book, tmp_path):
+    path, export = book
+    folder = tmp_path / "links"
+    folder.mkdir()
+    link = folder / "controller.xlsx"
+    link.symlink_to(path)
+    before = path.read_bytes()
+    result = runner.invoke(app, ["refresh", str(link), "--actuals", str(export)])
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink() and link.resolve() == path.resolve()  # still a link, to the same workbook
+    assert path.read_bytes() != before and contract.load(link).model.default_as_of.isoformat() == "2014-06-30"
+    kept = safe.backups(path)
+    assert kept and not kept[-1].is_symlink() and kept[-1].read_bytes() == before
+
+
 def test_a_second_refresh_while_one_holds_the_workbook_is_refused_and_changes_nothing(book):
     path, export = book
     before = path.read_bytes()

@@ -47,6 +47,7 @@ def backup(target: Path, keep: int = BACKUPS) -> Path | None:
     folder.mkdir(exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     copy = folder / f"{target.stem}.{stamp}{target.suffix}"
+    target = target.resolve()  # a link's target, never the link itself
     try:
         os.link(target, copy)
     except OSError:
@@ -66,8 +67,11 @@ def backups(target: str | Path) -> list[Path]:
 @contextlib.contextmanager
 def replacing(target: str | Path, keep: int = BACKUPS) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success it is flushed to disk and replaces ``target``
-    atomically, the old version kept as a backup."""
+    atomically, the old version kept as a backup. A ``target`` reached through a symbolic link is written
+    through it: the link's target file is replaced (and backed up as a real copy), the link stays a link."""
     target = Path(target)
+    if target.is_symlink():
+        target = target.resolve()
     folder = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     os.close(fd)
@@ -106,6 +110,8 @@ def excel_owner_files(target: Path) -> list[Path]:
 
 
 def lock_path(target: Path) -> Path:
+    """The lock beside the workbook itself (two links to one workbook share its lock)."""
+    target = Path(target).resolve()
     return target.with_name(f".{target.name}.lock")
 
 
