@@ -16,6 +16,7 @@ from pathlib import Path
 import clevercsv
 import pandas as pd
 
+from budgetcontrol.contract import values
 from budgetcontrol.contract.errors import InputError
 
 DELIMITERS = (",", ";", "\t")
@@ -84,10 +85,47 @@ def text_of(data: bytes, file: str) -> tuple[str, str]:
     return text, encoding
 
 
+MAX_HEADER = 1024**2  # characters of a header line
+MAX_COLUMNS = 1000
+MAX_CELL = 32_767  # Excel's limit on the characters of a cell: a longer text is refused, never cut
+
+
+def _header_line(text: str, file: str) -> str:
+    """The first line, refused when it is over :data:`MAX_HEADER` characters (before any detection reads it)."""
+    end = text.find("\n", 0, MAX_HEADER + 2)
+    if end < 0 and len(text) > MAX_HEADER:
+        raise InputError(file, f"the header line is over {MAX_HEADER:,} characters long; is this the export?", row=1)
+    return text[:end if end >= 0 else len(text)].rstrip("\r")
+
+
+def _sane_header(header: str, delimiter: str, quote: str, file: str) -> None:
+    """A header of a sane width, each column named once (before pandas reads a byte more)."""
+    if header.count(delimiter) >= MAX_COLUMNS:
+        raise InputError(file, f"the header has {header.count(delimiter) + 1:,} columns; at most {MAX_COLUMNS:,} are read", row=1)
+    names = [n.strip().lstrip("\ufeff") for n in next(csv.reader([header], delimiter=delimiter, quotechar=quote), [])]
+    seen = set()
+    for name in names:
+        if name and name in seen:
+            raise InputError(file, f"the column '{values.quoted(name)}' appears twice in the header; keep one", row=1,
+                             column=values.quoted(name))
+        seen.add(name)
+
+
+def _sane_cells(frame: pd.DataFrame, file: str) -> None:
+    for column in frame.columns:
+        lengths = frame[column].str.len()
+        if len(lengths) and lengths.max() > MAX_CELL:
+            idx = lengths.idxmax()
+            raise InputError(file, f"a text of {int(lengths.max()):,} characters ('{values.quoted(frame.at[idx, column])}'): "
+                                   f"over Excel's limit of {MAX_CELL:,} characters a cell", row=int(idx), column=str(column))
+
+
 def read_csv_text(path: Path, display: str | None = None) -> CsvText:
     file = display or str(path)
     text, encoding = text_of(read_bytes(path, file), file)
+    header = _header_line(text, file)
     delimiter, quote = detect_delimiter(text, file)
+    _sane_header(header, delimiter, quote, file)
     try:
         frame = pd.read_csv(
             io.StringIO(text), sep=delimiter, quotechar=quote, dtype=str, keep_default_na=False,
@@ -99,6 +137,7 @@ def read_csv_text(path: Path, display: str | None = None) -> CsvText:
     frame = frame.apply(lambda col: col.str.strip())
     # Drop records that are entirely empty (trailing separators in ERP exports).
     frame.index = pd.RangeIndex(2, len(frame) + 2)
+    _sane_cells(frame, file)
     if len(frame.columns):
         frame = frame[(frame != "").any(axis=1)]
     decimal = "," if delimiter != "," else "."

@@ -243,10 +243,29 @@ def _loc_text(loc: tuple) -> str:
     return out
 
 
+def _no_duplicate_keys(node: yaml.Node | None, file: str) -> None:
+    """A key given twice in one mapping is refused (YAML would keep the last one without a word)."""
+    stack = [node] if node is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in node.value:
+                name = str(key.value)
+                if name in seen:
+                    raise InputError(file, f"the key '{name[:80]}' is given twice (lines {seen[name]} and "
+                                           f"{key.start_mark.line + 1}); keep one", row=key.start_mark.line + 1)
+                seen[name] = key.start_mark.line + 1
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
 def parse_model(text: str, file: str = "model.yaml") -> Model:
     """Parse and validate model.yaml text; raises InputError with the YAML line."""
     try:
         root = yaml.compose(text, Loader=_TextNumbers)
+        _no_duplicate_keys(root, file)
         data = yaml.load(text, Loader=_TextNumbers)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

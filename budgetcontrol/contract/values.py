@@ -56,15 +56,22 @@ def parse_amounts(text: pd.Series, decimal: str, what: str = "amount") -> pd.Ser
     return out
 
 
+def quoted(value: str, limit: int = 80) -> str:
+    """A value for a message: at most ``limit`` characters, an ellipsis for the rest."""
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
 def _parse_one(idx, value: str, decimal: str) -> float:
+    if "_" in value:  # Python reads 1_000 as 1000; no export writes it, and Excel does not read it
+        raise ValueProblem(idx, f"'{quoted(value)}' is not a number (an underscore is no digit group mark)")
     try:
         number = parse_decimal(value, locale=LOCALE[decimal], strict=True)
     except NumberFormatError as exc:
         hint = "Danish export: 1.234,5" if decimal == "," else "plain CSV: 1234.5"
         detail = str(exc).split(". ", 1)[-1] if "Did you mean" in str(exc) else ""
-        raise ValueProblem(idx, f"'{value}' is not a number ({hint}){'; ' + detail if detail else ''}") from None
+        raise ValueProblem(idx, f"'{quoted(value)}' is not a number ({hint}){'; ' + detail[:80] if detail else ''}") from None
     if not isinstance(number, Decimal) or not number.is_finite():
-        raise ValueProblem(idx, f"'{value}' is not a number")
+        raise ValueProblem(idx, f"'{quoted(value)}' is not a number")
     return float(number)
 
 
