@@ -156,7 +156,7 @@ def export(
         if forecast is not None:
             inputs = dataclasses.replace(inputs, model=inputs.model.model_copy(update={"forecast": forecast}))
         text = render(compute(inputs, date), table, fmt)
-    sys.stdout.write(text)
+    write_out(text)
 
 
 @app.command()
@@ -272,9 +272,34 @@ def rollup(
             except OSError as exc:
                 raise InputError(str(output), f"cannot write the file: {exc.strerror or exc}") from None
     if output is None:
-        sys.stdout.write(text)
+        write_out(text)
     else:
         err.print(f"wrote {output}: {result.municipalities} municipalities, {kroner(result.rows_read)} rows read", markup=False)
+
+
+def write_out(text: str) -> None:
+    """Write an export to standard output: a full disk is one line and exit 2; a closed pipe (``| head``)
+    ends the command quietly, as Unix tools do."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_exit()
+    except OSError as exc:
+        err.print(f"error: cannot write the output: {exc.strerror or exc}", markup=False)
+        _quiet_exit(2)
+
+
+def _quiet_exit(code: int = 0) -> None:
+    """Exit without Python flushing a broken standard output again at shutdown (a second traceback)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    raise SystemExit(code)
 
 
 def main() -> None:

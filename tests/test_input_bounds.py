@@ -80,3 +80,18 @@ def test_a_header_of_50_mb_or_of_100_000_columns_is_refused_at_once(folder, tmp_
     result = runner.invoke(app, ["refresh", str(book), "--actuals", str(export)])
     assert result.exit_code == 2 and "100,000 columns" in result.stderr and len(result.stderr) < 400
     assert book.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", [["export", str(EXAMPLE), "--table", "monthly", "--format", "csv"], ["rollup", str(EXAMPLE)]])
+def test_a_full_disk_is_one_line_and_a_closed_pipe_a_quiet_end(command):
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "budgetcontrol", *command], stdout=full, stderr=subprocess.PIPE, text=True)
+    assert done.returncode == 2 and done.stderr.strip().splitlines() == ["error: cannot write the output: No space left on device"]
+    reader = subprocess.Popen([sys.executable, "-m", "budgetcontrol", *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    reader.stdout.read(10)
+    reader.stdout.close()  # as `| head -c 10` does
+    _, stderr = reader.communicate()
+    assert reader.returncode == 0 and b"Traceback" not in stderr

@@ -9,6 +9,7 @@ workbook's own SUMIFS would silently skip it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from pathlib import Path
 
@@ -182,7 +183,8 @@ def _list_by(wb: CalamineWorkbook, name: str, columns: list[str], key: str, file
     return [row for row in rows if text(row[key])]
 
 
-def _frame(wb: CalamineWorkbook, spec: TableSpec, file: str) -> tuple[pd.DataFrame, callable, object]:
+def _frame(wb: CalamineWorkbook, spec: TableSpec, file: str, totals: dict[str, int] | None = None
+           ) -> tuple[pd.DataFrame, callable, object]:
     table = _table(wb, spec.table, file)
     first_data0, first_col0 = table.start  # calamine: 0-based first data row (the header is the row above)
     sheet = table.sheet
@@ -193,7 +195,7 @@ def _frame(wb: CalamineWorkbook, spec: TableSpec, file: str) -> tuple[pd.DataFra
         row = first_data0 if index is None else int(index)  # 1-based: the header row, or the data row
         return {"sheet": sheet, "cell": f"{col(first_col0 + c + 1)}{row}", "column": column}
 
-    _nothing_below(wb, table, file, names)
+    _nothing_below(wb, table, file, names, (totals or {}).get(spec.table, 0))
     return cells_frame(cells_of(table, file, sheet), names, first_data0 + 1, spec, file, locate), locate, table
 
 
@@ -247,9 +249,28 @@ def _dates(values: pd.Series, vtype: str, file: str, locate) -> pd.Series:
                          **locate(idx)) from None
 
 
-def _nothing_below(wb: CalamineWorkbook, table, file: str, names: list[str]) -> None:
-    """Rows typed right under a Table that did not grow with them would be ignored by every formula."""
+def totals_rows(path: Path) -> dict[str, int]:
+    """{Table name: 1} for each Table with Excel's Total Row ticked (Table Design → Total Row): that row is
+    part of the Table, below its body; calamine's extent of the Table leaves it out."""
+    out = {}
+    with zipfile.ZipFile(path) as package:
+        for name in package.namelist():
+            if name.startswith("xl/tables/") and name.endswith(".xml"):
+                head = package.open(name).read(4096).decode("utf-8", "replace")
+                tag = re.search(r"<(?:\w+:)?table\b[^>]*>", head)
+                count = re.search(r'\stotalsRowCount="(\d+)"', tag.group(0)) if tag else None
+                display = re.search(r'\sdisplayName="([^"]*)"', tag.group(0)) if tag else None
+                if count and display and int(count.group(1)):
+                    out[display.group(1)] = int(count.group(1))
+    return out
+
+
+def _nothing_below(wb: CalamineWorkbook, table, file: str, names: list[str], totals: int = 0) -> None:
+    """Rows typed under a Table that did not grow with them would be ignored by every formula: any
+    non-empty cell below it in its columns, down to the sheet's last used row, blank rows between or not,
+    is refused. A Total Row (``totals``) is the Table's own and is skipped, never counted."""
     (last_row0, _), (_, first_col0) = table.end, table.start
+    last_row0 += totals
     sheet = wb.get_sheet_by_name(table.sheet)
     (first_row0, _), last_col0 = table.start, table.end[1]
     for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []:
@@ -260,13 +281,15 @@ def _nothing_below(wb: CalamineWorkbook, table, file: str, names: list[str]) -> 
     if sheet.end is None or sheet.end[0] <= last_row0:  # the sheet's cells end with the Table
         return
     grid = cells_of(sheet, file, table.sheet, skip_empty_area=False)
-    below = last_row0 + 1
-    if below < len(grid):
+    for below in range(last_row0 + 1, len(grid)):
         row = grid[below][first_col0:first_col0 + len(names)]
-        if any(v not in ("", None) for v in row):
-            raise InputError(file, f"row {below + 1} is below the Table '{table.name}' but not part of it; "
-                                   f"extend the Table (Excel: Table Design → Resize Table) so the formulas include it",
-                             sheet=table.sheet, cell=f"{col(first_col0 + 1)}{below + 1}")
+        filled = [i for i, v in enumerate(row) if v not in ("", None)]
+        if filled:
+            gap = below - last_row0 - 1
+            where = "right below" if not gap else f"{gap} blank row{'s' if gap > 1 else ''} below"
+            raise InputError(file, f"row {below + 1} is {where} the Table '{table.name}' but not part of it, so no formula "
+                                   f"counts it; extend the Table over it (Excel: Table Design → Resize Table) or clear it",
+                             sheet=table.sheet, cell=f"{col(first_col0 + filled[0] + 1)}{below + 1}")
 
 
 def load_workbook_inputs(path: str | Path) -> Inputs:
@@ -279,12 +302,13 @@ def load_workbook_inputs(path: str | Path) -> Inputs:
 def _load(path: Path) -> Inputs:
     file = str(path)
     wb = _open(path)
+    totals = totals_rows(path)
     model = _model(wb, file)
     tables, locates, extents = {}, {}, {}
     for spec in SPECS + (PHASING, TARGETS, ACTIVITY) + YEARS:
         if spec in YEARS and spec.table not in wb.table_names:
             continue  # a workbook built before part 4; the refresh adds the Table's sheet
-        frame, locate, extents[spec.table] = _frame(wb, spec, file)
+        frame, locate, extents[spec.table] = _frame(wb, spec, file, totals)
         tables[spec.key] = validate(frame, spec, model, file, locate)
         locates[spec.key] = locate
     check_excel_matching(tables, {k: file for k in tables}, locates)

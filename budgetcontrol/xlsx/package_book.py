@@ -108,12 +108,15 @@ class FileBook:
         headers = [attributes(m.group(0)).get("name") for m in re.finditer(r"<(?:\w+:)?tableColumn\b[^>]*>", table_xml)]
         column = {h: c1 + i for i, h in enumerate(headers)}
         xml = self.pkg.text(sheet_part)
-        template = self._last_row_styles(xml, r1, r2)
+        totals = int(attributes(re.search(r"<(?:\w+:)?table\b[^>]*>", table_xml).group(0)).get("totalsRowCount", 0) or 0)
+        template = self._last_row_styles(xml, r1, r2 - totals)
         cell_styles = {c: template.get(c) or (self._style_index(styles[h]) if h in styles else 0) for h, c in column.items()}
         body = [table_body.Kept(row.row) if isinstance(row, Row) else {column[h]: v for h, v in row.items() if h in column}
                 for row in rows]
+        if totals:  # Excel's Total Row stays the Table's last row, below the new body
+            body = (body or [{}]) + [table_body.Kept(r) for r in range(r2 - totals + 1, r2 + 1)]
         xml = table_body.rewrite(xml, r1, c1, c2, r2, body, cell_styles)
-        last = r1 + max(len(rows), 1)
+        last = r1 + max(len(rows), 1) + totals
         self.pkg.write(sheet_part, table_body.set_dimension(xml, last, c2))
         ref = f"{_letter(c1)}{r1}:{_letter(c2)}{last}"
         table_xml = re.sub(r'(<(?:\w+:)?(?:table|autoFilter)\b[^>]*?\sref=")[^"]*(")', rf"\g<1>{ref}\2", table_xml)
