@@ -27,13 +27,18 @@ def build(source: str | Path, target: str | Path, as_of: dt.date | None = None) 
     return result
 
 
-def write(result: Result, target: str | Path) -> None:
-    """The workbook of ``result``; macro-enabled when ``target`` ends in .xlsm."""
+def layouts_for(result: Result, target: str | Path) -> list:
+    """Every sheet the workbook of ``result`` at ``target`` has (with xlwings.conf for an .xlsm)."""
     layouts = sheets.layouts(result)
-    macro_enabled = Path(target).suffix.lower() == ".xlsm"
-    if macro_enabled:
+    if Path(target).suffix.lower() == ".xlsm":
         layouts.append(xlwings_conf.layout(project_folder_from(Path(target))))
-    writer.save(layouts, target, macro_enabled)
+    return layouts
+
+
+def write(result: Result, target: str | Path, layouts: list | None = None) -> None:
+    """The workbook of ``result``; macro-enabled when ``target`` ends in .xlsm."""
+    layouts = layouts if layouts is not None else layouts_for(result, target)
+    writer.save(layouts, target, Path(target).suffix.lower() == ".xlsm")
 
 
 def project_folder_from(target: Path) -> str:

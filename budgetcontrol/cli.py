@@ -68,7 +68,9 @@ def build(
     as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP),
     check: bool = typer.Option(False, "--check", help="Write nothing: exit 1 with what differs when OUTPUT is not the "
                                                        "workbook this build makes (a stale committed workbook), 0 when it is."),
-    force: bool = typer.Option(False, "--force", help="Write even though Excel's owner file (~$…) is beside OUTPUT."),
+    force: bool = typer.Option(False, "--force", help="Write even though OUTPUT holds work the build drops (sheets, "
+                                                       "typed rows, names of your own; a backup is kept) or Excel's "
+                                                       "owner file (~$…) is beside it."),
 ) -> None:
     """Build the controller workbook from a data folder."""
     from budgetcontrol import build as building, contract
@@ -93,11 +95,27 @@ def build(
             if check:
                 _check(result, output)
                 return
+            layouts = building.layouts_for(result, output)
+            drops = []
+            if output.is_file():
+                from budgetcontrol import overwrite
+
+                drops = overwrite.dropped(output, inputs, layouts, result.weights)
+                if drops and not force:
+                    raise InputError(str(output), f"holds work a build would drop: {overwrite.summary(drops)}; bring a "
+                                                  f"month's actuals in with `budgetcontrol refresh`, or replace the workbook "
+                                                  f"with `build --force` (the old one is kept in {safe.BACKUP_FOLDER}/)")
             with _status(f"Writing {output}…"):
                 try:
-                    building.write(result, output)
+                    building.write(result, output, layouts)
                 except OSError as exc:
                     raise InputError(str(output), f"cannot write the workbook: {exc.strerror or exc}") from None
+            if drops:
+                from budgetcontrol import overwrite
+
+                kept = safe.backups(output)
+                err.print(f"dropped: {overwrite.summary(drops)}; the previous version is {kept[-1] if kept else 'not kept'}",
+                          markup=False, soft_wrap=True)
     failed = [c.key for c in result.checks if not c.ok]
     err.print(f"wrote {output} (as of {result.as_of.isoformat()}; checks: {'OK' if not failed else 'BRUD ' + ', '.join(failed)})",
               markup=False)

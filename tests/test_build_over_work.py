@@ -1,0 +1,56 @@
+"""`build` over an existing workbook never drops a controller's work silently (issue 17): a sheet of their
+own, a row typed into an input Table or a defined name of their own makes it refuse in one line, unless
+--force, which says what it dropped and where the backup is. A rebuild that drops nothing just writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+from openpyxl.utils import range_boundaries
+from openpyxl.workbook.defined_name import DefinedName
+from typer.testing import CliRunner
+
+from budgetcontrol.cli import app
+from budgetcontrol.xlsx import safe
+from helpers import EXAMPLE, append_table_row
+
+runner = CliRunner()
+
+
+def built(tmp_path):
+    path = tmp_path / "that.xlsx"
+    assert runner.invoke(app, ["build", str(EXAMPLE), "-o", str(path)]).exit_code == 0
+    return path
+
+
+def test_rebuilding_over_an_unchanged_workbook_just_writes(tmp_path):
+    path = built(tmp_path)
+    result = runner.invoke(app, ["build", str(EXAMPLE), "-o", str(path), "--as-of", "2014-06-30"])
+    assert result.exit_code == 0, result.stderr
+    assert "dropped" not in result.stderr
+
+
+def test_a_build_over_an_own_sheet_a_typed_change_row_and_an_own_name_is_refused_then_forced(tmp_path):
+    path = built(tmp_path)
+    append_table_row(path, "Changes", "Changes", ["X99", dt.date(2014, 11, 20), "approved", "supplementary", "BU", "service", "",
+                                                  "expense", 250, "Tastet i Excel", "BV-99"])
+    wb = openpyxl.load_workbook(path)
+    wb.create_sheet("Min analyse")["A1"] = "mine"
+    wb.defined_names["MitNavn"] = DefinedName("MitNavn", attr_text="'Min analyse'!$A$1")
+    wb.save(path)
+    row = range_boundaries(openpyxl.load_workbook(path)["Changes"].tables["Changes"].ref)[3]
+    before = path.read_bytes()
+    result = runner.invoke(app, ["build", str(EXAMPLE), "-o", str(path)])
+    assert result.exit_code == 2
+    line = result.stderr.strip()
+    assert len(line.splitlines()) == 1
+    assert "holds work a build would drop" in line and "sheet 'Min analyse'" in line
+    assert f"1 row of the Changes Table (row {row}" in line and "defined name 'MitNavn'" in line
+    assert "budgetcontrol refresh" in line and "--force" in line
+    assert path.read_bytes() == before
+    result = runner.invoke(app, ["build", str(EXAMPLE), "-o", str(path), "--force"])
+    assert result.exit_code == 0, result.stderr
+    assert "dropped: sheet 'Min analyse'" in result.stderr and safe.BACKUP_FOLDER in result.stderr
+    assert safe.backups(path)[-1].read_bytes() == before
+    assert "Min analyse" not in openpyxl.load_workbook(path).sheetnames
