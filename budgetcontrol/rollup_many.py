@@ -259,6 +259,8 @@ def _csv(path: Path, spec: TableSpec) -> CsvFile:
     if not whole and b"\n" in data:
         data = data[: data.rfind(b"\n") + 1]  # whole records (and whole UTF-8 characters) only
     text, encoding = text_of(data, file)
+    if encoding == "utf-8" and not whole and not _all_utf8(path):
+        encoding = "cp1252"  # ASCII at the start, Windows-1252 further on (æ, ø, å in a later row): as the contract reads it
     delimiter, quote = detect_delimiter(text, file)
     header = next(csv.reader(io.StringIO(text), delimiter=delimiter, quotechar=quote), [])
     columns = tuple(str(c).strip().lstrip("\ufeff") for c in header)
@@ -266,6 +268,21 @@ def _csv(path: Path, spec: TableSpec) -> CsvFile:
     if missing:
         raise InputError(file, f"missing column '{missing[0]}' (expected columns: {', '.join(spec.names)})", row=1)
     return CsvFile(path, columns, delimiter, quote, "," if delimiter != "," else ".", encoding)
+
+
+def _all_utf8(path: Path) -> bool:
+    """Whether the whole file decodes as UTF-8 (read in chunks; stops at the first bad byte)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 22):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 # ---- the DuckDB side ----

@@ -225,3 +225,20 @@ def test_amounts_read_in_duckdb_as_the_contract_reads_them(decimal):
             expected = None
         got = con.execute("SELECT amount_of(?, ?)", [text, decimal]).fetchone()[0]
         assert (None if got is None else float(got)) == expected, (text, decimal)
+
+
+def test_a_windows_1252_file_whose_first_64_kb_are_ascii_rolls_up_as_the_engine_reads_it(tmp_path):
+    """The encoding is told from the start of a file; a Windows-1252 letter after 64 KB of ASCII is read as
+    the contract reads it (the whole file is checked), not refused with DuckDB's advice."""
+    folder = copy_example(tmp_path / "cp1252")
+    path = folder / "changes.csv"
+    text = path.read_text(encoding="utf-8")
+    header, *rows = text.splitlines()
+    assert any(not row.isascii() for row in rows)  # Øvrige tillægsbevillinger …
+    padding = [f"P{i:05d},2014-01-02,rejected,supplementary,BU,service,,expense,1,Afvist forslag nr. {i},"
+               for i in range(2000)]  # rejected changes count nowhere: 2.000 ASCII rows in front
+    body = "\n".join([header] + padding + rows) + "\n"
+    assert body[:64 * 1024].isascii() and not body.isascii()
+    path.write_bytes(body.encode("cp1252"))
+    out = rolled(tmp_path, str(folder))
+    assert_same(by_municipality(out)[load(folder).model.name], engine_rows(folder))

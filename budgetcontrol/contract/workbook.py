@@ -40,7 +40,7 @@ def _open(path: Path) -> CalamineWorkbook:
         with zipfile.ZipFile(path) as package:
             parts = package.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise InputError(str(path), f"cannot read the workbook: {exc}") from None
+        raise InputError(str(path), _unreadable(exc)) from None
     if sum(p.file_size for p in parts) > MAX_UNPACKED or any(
             p.file_size > 10 * 1024**2 and p.file_size > MAX_RATIO * max(p.compress_size, 1) for p in parts):
         raise InputError(str(path), f"refused: its parts would unpack to {sum(p.file_size for p in parts) / 1024**2:,.0f} MB "
@@ -48,7 +48,13 @@ def _open(path: Path) -> CalamineWorkbook:
     try:
         return CalamineWorkbook.from_path(str(path), load_tables=True)
     except Exception as exc:  # calamine raises its own types for damaged packages
-        raise InputError(str(path), f"cannot read the workbook: {exc}") from None
+        raise InputError(str(path), _unreadable(exc)) from None
+
+
+def _unreadable(exc: Exception) -> str:
+    """One line for a package the readers cannot open: what it means, and the reader's own words (short)."""
+    said = str(exc).strip().splitlines()[0][:80] if str(exc).strip() else type(exc).__name__
+    return f"cannot read the workbook: its package is damaged or is not an Excel workbook ({said}); open it in Excel and save it again"
 
 
 def cells_of(part, file: str, sheet: str, **options) -> list[list]:
@@ -225,17 +231,49 @@ def _typed(values: pd.Series, vtype: str, file: str, locate) -> pd.Series:
         bad = values.map(lambda v: isinstance(v, bool) or not isinstance(v, (int, float)))
         if bad.any():
             idx = values.index[bad.argmax()]
-            what = "empty" if values[idx] in ("", None) else f"text {values[idx]!r}, not a number"
+            what = _what(values[idx], "a number", file, locate(idx))
             raise InputError(file, f"{vtype.replace('_', ' ')} cell is {what} (the workbook's formulas would skip it)", **locate(idx))
         return values.astype("float64")
     if vtype in ("date", "month"):
         bad = values.map(lambda v: not isinstance(v, (dt.date, dt.datetime)))
         if bad.any():
             idx = values.index[bad.argmax()]
-            what = "empty" if values[idx] in ("", None) else f"text {values[idx]!r}, not a date"
+            what = _what(values[idx], "a date", file, locate(idx))
+            if isinstance(values[idx], (int, float)) and not isinstance(values[idx], bool):
+                what += " (a month cell holds a date of the month, e.g. 01-06-2014, shown as 2014-06)" if vtype == "month" else ""
             raise InputError(file, f"{vtype} cell is {what} (the workbook's formulas would skip it)", **locate(idx))
         return _dates(values, vtype, file, locate)
     return values.map(text).astype(str)
+
+
+def _what(value, wanted: str, file: str, where: dict) -> str:
+    """What a cell holds instead of ``wanted``: empty, an error value (calamine reads #REF! as empty), a
+    number or a text, quoted at most 80 characters."""
+    if value in ("", None):
+        error = _error_value(file, where.get("sheet"), where.get("cell"))
+        return f"the error {error}" if error else "empty"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"the number {int(value) if float(value).is_integer() else value}, not {wanted}"
+    shown = str(value) if len(str(value)) <= 80 else str(value)[:80] + "…"
+    return f"text {shown!r}, not {wanted}"
+
+
+def _error_value(file: str, sheet: str | None, cell: str | None) -> str | None:
+    """The error value (#REF!, #N/A …) a cell holds, read from its sheet part; None when it holds none."""
+    if not sheet or not cell:
+        return None
+    try:
+        with zipfile.ZipFile(file) as package:
+            from budgetcontrol.xlsx.stream import _sheet_parts
+
+            xml = package.read(_sheet_parts(package)[sheet]).decode("utf-8")
+    except (KeyError, OSError, zipfile.BadZipFile, ValueError):
+        return None
+    m = re.search(rf'<c\b[^>]*\br="{cell}"[^>]*>((?:(?!</c>).)*)</c>', xml, re.S)
+    if not m or not re.search(r'\bt="e"', m.group(0)[:m.group(0).index(">")]):
+        return None
+    value = re.search(r"<v>([^<]*)</v>", m.group(1))
+    return value.group(1) if value else None
 
 
 def _dates(values: pd.Series, vtype: str, file: str, locate) -> pd.Series:
@@ -296,7 +334,7 @@ def load_workbook_inputs(path: str | Path) -> Inputs:
     try:
         return _load(Path(path))
     except CalamineError as exc:  # a damaged part found while reading (a corrupt deflate stream, broken XML)
-        raise InputError(str(path), f"cannot read the workbook: {exc}") from None
+        raise InputError(str(path), _unreadable(exc)) from None
 
 
 def _load(path: Path) -> Inputs:

@@ -40,10 +40,13 @@ def _fsync_folder(folder: Path) -> None:
 
 def backup(target: Path, keep: int = BACKUPS) -> Path | None:
     """Keep the current ``target`` as ``BACKUP_FOLDER/<name>.<time>.<suffix>`` (a hard link where the
-    file system allows, else a copy) and remove all but the newest ``keep`` of its backups."""
+    file system allows, else a copy); :func:`prune` then removes all but the newest ``keep``."""
     if not target.is_file() or keep <= 0:
         return None
     folder = target.parent / BACKUP_FOLDER
+    if folder.exists() and not folder.is_dir():
+        raise InputError(str(target), f"'{BACKUP_FOLDER}' beside the workbook is a file, not the folder its backups are "
+                                      f"kept in; rename or move that file, then run the command again")
     folder.mkdir(exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     copy = folder / f"{target.stem}.{stamp}{target.suffix}"
@@ -52,9 +55,13 @@ def backup(target: Path, keep: int = BACKUPS) -> Path | None:
         os.link(target, copy)
     except OSError:
         shutil.copy2(target, copy)
-    for old in backups(target)[:-keep]:
-        old.unlink(missing_ok=True)
     return copy
+
+
+def prune(target: Path, keep: int = BACKUPS) -> None:
+    """Remove all but the newest ``keep`` backups of ``target``."""
+    for old in backups(target)[:-keep] if keep > 0 else []:
+        old.unlink(missing_ok=True)
 
 
 def backups(target: str | Path) -> list[Path]:
@@ -88,8 +95,14 @@ def replacing(target: str | Path, keep: int = BACKUPS) -> Iterator[Path]:
         os.chmod(tmp_path, mode)
         with open(tmp_path, "rb+") as written:
             os.fsync(written.fileno())
-        backup(target, keep)
-        os.replace(tmp_path, target)
+        kept = backup(target, keep)
+        try:
+            os.replace(tmp_path, target)
+        except OSError:
+            if kept is not None:
+                kept.unlink(missing_ok=True)  # nothing was replaced: no new backup either, none pruned
+            raise
+        prune(target, keep)
         _fsync_folder(folder)
     finally:
         if tmp_path.exists():

@@ -1,0 +1,101 @@
+"""Messages that say what is true (issue 17): an error value is named as such, a number in a month cell is
+called a number, a damaged package is called damaged, a backups "folder" that is a file is named, and a
+write the system refuses leaves no new backup behind."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import zipfile
+
+import openpyxl
+import pytest
+from openpyxl.utils import range_boundaries
+from typer.testing import CliRunner
+
+from budgetcontrol.cli import app
+from budgetcontrol.xlsx import safe
+from budgetcontrol.xlsx.stream import _sheet_parts
+from helpers import EXAMPLE, ROOT
+
+runner = CliRunner()
+JUNE = ROOT / "examples" / "exports" / "aalborg-bu-2014-06.csv"
+
+
+@pytest.fixture
+def book(tmp_path):
+    path = tmp_path / "book.xlsx"
+    assert runner.invoke(app, ["build", str(EXAMPLE), "-o", str(path), "--as-of", "2014-05-31"]).exit_code == 0
+    return path
+
+
+def one_line(result) -> str:
+    assert result.exit_code == 2, (result.exit_code, result.stdout[-300:], result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def first_body_cell(book, sheet: str, table: str, column: str) -> str:
+    ws = openpyxl.load_workbook(book)[sheet]
+    t = ws.tables[table]
+    c1, r1, _, _ = range_boundaries(t.ref)
+    names = [c.name for c in t.tableColumns]
+    return f"{openpyxl.utils.get_column_letter(c1 + names.index(column))}{r1 + 1}"
+
+
+def test_an_error_value_in_an_amount_cell_is_named_as_the_error(book):
+    cell = first_body_cell(book, "Changes", "Changes", "amount")
+    with zipfile.ZipFile(book) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+        part = _sheet_parts(z)["Changes"]
+    xml = parts[part].decode()
+    xml, n = __import__("re").subn(rf'<c r="{cell}"([^>]*)>.*?</c>', rf'<c r="{cell}"\1 t="e"><f>#REF!*2</f><v>#REF!</v></c>', xml, count=1)
+    assert n == 1
+    parts[part] = xml.encode()
+    with zipfile.ZipFile(book, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    line = one_line(runner.invoke(app, ["export", str(book)]))
+    assert f"cell {cell}" in line and "amount cell is the error #REF!" in line
+
+
+def test_a_number_in_a_month_cell_is_called_a_number(book):
+    wb = openpyxl.load_workbook(book)
+    cell = first_body_cell(book, "Actuals", "Actuals", "month")
+    wb["Actuals"][cell] = 99999999
+    wb.save(book)
+    line = one_line(runner.invoke(app, ["export", str(book)]))
+    assert "month cell is the number 99999999, not a date" in line and "text" not in line
+
+
+def test_a_damaged_package_is_called_damaged(tmp_path):
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(bad, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<not-a-workbook")
+    line = one_line(runner.invoke(app, ["export", str(bad)]))
+    assert "cannot read the workbook: its package is damaged or is not an Excel workbook" in line
+
+
+def test_a_file_where_the_backups_folder_belongs_is_named(book):
+    (book.parent / safe.BACKUP_FOLDER).write_text("not a folder", encoding="utf-8")
+    before = book.read_bytes()
+    line = one_line(runner.invoke(app, ["refresh", str(book), "--actuals", str(JUNE)]))
+    assert f"'{safe.BACKUP_FOLDER}' beside the workbook is a file" in line and "File exists" not in line
+    assert book.read_bytes() == before
+
+
+def test_a_write_the_system_refuses_leaves_no_new_backup_and_prunes_none(book, monkeypatch):
+    for _ in range(safe.BACKUPS):
+        assert runner.invoke(app, ["refresh", str(book), "--actuals", str(JUNE)]).exit_code == 0
+    kept = safe.backups(book)
+    assert len(kept) == safe.BACKUPS
+
+    def refused(src, dst):
+        raise PermissionError(1, "Operation not permitted")
+    monkeypatch.setattr(safe.os, "replace", refused)
+    line = one_line(runner.invoke(app, ["refresh", str(book), "--actuals", str(JUNE)]))
+    assert "cannot write the workbook: Operation not permitted" in line
+    assert safe.backups(book) == kept  # none added, none pruned
+    assert not [p for p in book.parent.iterdir() if p.name.endswith(".tmp")]
