@@ -95,3 +95,28 @@ def test_a_full_disk_is_one_line_and_a_closed_pipe_a_quiet_end(command):
     reader.stdout.close()  # as `| head -c 10` does
     _, stderr = reader.communicate()
     assert reader.returncode == 0 and b"Traceback" not in stderr
+
+
+def test_a_unit_over_excels_cell_limit_is_refused_never_cut(folder):
+    path = folder / "model.yaml"
+    text = path.read_text(encoding="utf-8")
+    import re
+
+    path.write_text(re.sub(r'(?m)^unit: .*$', 'unit: "' + "k" * 40_000 + '"', text), encoding="utf-8")
+    line = refused(folder)
+    assert "model.yaml" in line and "40,000 characters" in line and "k" * 81 not in line
+
+
+def test_build_check_over_a_workbook_with_excel_2010_features_prints_no_raw_warning(tmp_path):
+    from excel_features import add_excel_features
+
+    book = tmp_path / "book.xlsx"
+    assert runner.invoke(app, ["build", str(EXAMPLE), "-o", str(book)]).exit_code == 0
+    add_excel_features(book)
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "budgetcontrol", "build", str(EXAMPLE), "-o", str(book), "--check"],
+                          capture_output=True, text=True)
+    assert done.returncode == 1  # stale: a sheet of the controller's own
+    assert "Warning" not in done.stderr and "site-packages" not in done.stderr
