@@ -49,8 +49,9 @@ SQL = r"""
 CREATE TYPE AMOUNT AS DECIMAL(38, 10);  -- exact sums of amounts written with up to 10 decimals
 CREATE MACRO signed(t) AS CASE WHEN t LIKE '%-' AND t NOT LIKE '-%' THEN '-' || t[:-2] ELSE t END;
 CREATE MACRO number_text(t) AS signed(replace(replace(replace(trim(t), '−', '-'), chr(160), ''), ' ', ''));
-CREATE MACRO amount_of(t, decimal) AS CASE decimal  -- first the common case as written, then the contract's pattern
-    WHEN '.' THEN coalesce(TRY_CAST(t AS AMOUNT),
+CREATE MACRO amount_of(t, decimal) AS CASE  -- first the common case as written, then the contract's pattern
+    WHEN contains(t, '_') THEN NULL  -- DuckDB, like Python, reads 1_000 as 1000; the contract refuses it
+    WHEN decimal = '.' THEN coalesce(TRY_CAST(t AS AMOUNT),
         CASE WHEN regexp_full_match(number_text(t), '-?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?')
              THEN TRY_CAST(replace(number_text(t), ',', '') AS AMOUNT) END)
     ELSE coalesce(CASE WHEN NOT contains(t, '.') THEN TRY_CAST(replace(t, ',', '.') AS AMOUNT) END,
