@@ -17,6 +17,19 @@ def example() -> Path:
 
 
 @pytest.fixture
+def may_book(tmp_path: Path) -> Path:
+    """The demo workbook built as of 31 May 2014 (June's export refreshes it)."""
+    from typer.testing import CliRunner
+
+    from budgetcontrol.cli import app
+
+    path = tmp_path / "book.xlsx"
+    result = CliRunner().invoke(app, ["build", str(EXAMPLE), "-o", str(path), "--as-of", "2014-05-31"])
+    assert result.exit_code == 0, result.stderr
+    return path
+
+
+@pytest.fixture
 def municipality(tmp_path: Path) -> Path:
     return write_folder(tmp_path / "muni", *small_municipality())
 

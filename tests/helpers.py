@@ -11,6 +11,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "aalborg-2014-bu"
+JUNE_EXPORT = ROOT / "examples" / "exports" / "aalborg-bu-2014-06.csv"  # the demo's June as the finance system exports it
 
 BUDGET_COLS = ["sector", "category", "activity", "kind", "amount"]
 CHANGE_COLS = ["change_id", "date", "status", "type", "sector", "category", "activity", "kind", "amount", "description", "reference"]

@@ -4,8 +4,6 @@ write the system refuses leaves no new backup behind."""
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import zipfile
 
 import openpyxl
@@ -16,17 +14,15 @@ from typer.testing import CliRunner
 from budgetcontrol.cli import app
 from budgetcontrol.xlsx import safe
 from budgetcontrol.xlsx.stream import _sheet_parts
-from helpers import EXAMPLE, ROOT
+from helpers import JUNE_EXPORT
 
 runner = CliRunner()
-JUNE = ROOT / "examples" / "exports" / "aalborg-bu-2014-06.csv"
+JUNE = JUNE_EXPORT
 
 
 @pytest.fixture
-def book(tmp_path):
-    path = tmp_path / "book.xlsx"
-    assert runner.invoke(app, ["build", str(EXAMPLE), "-o", str(path), "--as-of", "2014-05-31"]).exit_code == 0
-    return path
+def book(may_book):
+    return may_book
 
 
 def one_line(result) -> str:

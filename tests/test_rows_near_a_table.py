@@ -11,17 +11,15 @@ from typer.testing import CliRunner
 
 from budgetcontrol import contract
 from budgetcontrol.cli import app
-from helpers import EXAMPLE, ROOT
+from helpers import JUNE_EXPORT
 
 runner = CliRunner()
-JUNE = ROOT / "examples" / "exports" / "aalborg-bu-2014-06.csv"
+JUNE = JUNE_EXPORT
 
 
 @pytest.fixture
-def book(tmp_path):
-    path = tmp_path / "book.xlsx"
-    assert runner.invoke(app, ["build", str(EXAMPLE), "-o", str(path), "--as-of", "2014-05-31"]).exit_code == 0
-    return path
+def book(may_book):
+    return may_book
 
 
 def with_total_row(book, sheet: str, table: str, label_column: str = "month") -> int:

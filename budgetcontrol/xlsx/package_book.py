@@ -17,7 +17,6 @@ parts added or removed.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -33,8 +32,7 @@ from budgetcontrol.contract.workbook import cells_of
 from budgetcontrol.sheets.layout import SheetLayout
 from budgetcontrol.sheets.names import ORDER
 from budgetcontrol.xlsx import table_body, vba, writer
-from budgetcontrol.xlsx.package import (MAIN_NS, REL_NS, SHEET_TYPE, WORKBOOK, WORKSHEET, Package, Rel, attributes,
-                                        resolve)
+from budgetcontrol.xlsx.package import (REL_NS, SHEET_TYPE, WORKBOOK, WORKSHEET, Package, Rel, attributes)
 from budgetcontrol.xlsx.safe import write_atomically
 from budgetcontrol.xlsx.style_merge import StyleMerge
 from budgetcontrol.xlsx.styles import style
