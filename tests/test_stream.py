@@ -411,15 +411,3 @@ def test_libreoffice_recalculates_formulas_over_streamed_rows(package, tmp_path)
     assert values[2] == sum(1 for i in range(n) if i % 3 and i >= 1000)
     assert values[3] == pytest.approx(amounts[:6].sum())
     assert ws.cell(3, 6).value == dt.datetime(2024, 1, 1) and ws.cell(last, 1).value == kinds[-1]
-
-
-def test_cells_outside_a_tables_columns_are_found_in_cut_rows_whatever_the_attribute_order():
-    from budgetcontrol.xlsx.stream import Raw, has_cells_outside
-
-    inside = '<row r="4"><c r="A4"><v>1</v></c><c r="C4" t="inlineStr"><is><t>x</t></is></c></row>'
-    raw = lambda xml: Raw(4, 5, 1, 3, xml)  # noqa: E731  (a dimension that says A:C)
-    assert not has_cells_outside(raw(inside), 1, 3)
-    assert has_cells_outside(raw(inside + '<row r="5"><c r="G5"><v>2</v></c></row>'), 1, 3)
-    assert has_cells_outside(raw(inside + '<row r="5"><c s="2" r="AA5"><v>2</v></c></row>'), 1, 3)
-    assert not has_cells_outside(raw(inside + '<row r="5"><c s="2" r="B5"><v>2</v></c></row>'), 1, 3)
-    assert has_cells_outside(raw(inside), 2, 3)  # A is outside B:C

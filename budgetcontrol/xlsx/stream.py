@@ -32,12 +32,12 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Callable, Iterator, Sequence
-from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 import numpy as np
 import pandas as pd
 from defusedxml import ElementTree
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 KINDS = ("number", "text", "date", "formula", "integer")
 CHUNK_ROWS = 4096  # rows per chunk of text
@@ -76,18 +76,6 @@ class Block:
     first_col: int
     columns: list[Column]
     row_height: float | None = None
-
-
-@dataclass(frozen=True)
-class Raw:
-    """Rows kept as the SpreadsheetML text they were read as (:func:`for_reading`), written back unchanged:
-    ``first_row``…``last_row``, within columns ``first_col``…``last_col`` (as the sheet's dimension says;
-    :func:`has_cells_outside` checks the cells themselves)."""
-    first_row: int
-    last_row: int
-    first_col: int
-    last_col: int
-    xml: str
 
 
 # ---------------------------------------------------------------------------------------------
@@ -409,146 +397,20 @@ def _sheet_data(xml: str) -> tuple[int, int, int, int] | None:
     return start, opening, closing, closing + len("</sheetData>")
 
 
-_SHARED_ITEM = re.compile(r"<si>(.*?)</si>|<si/>", re.S)
-_SHARED_CELL = re.compile(r'(<c\b[^>]*?)\st="s"([^>]*)>\s*<v>(\d+)</v>\s*</c>')
-_SHARED_STRINGS = _REL + "/sharedStrings"
-
-
-def _shared_strings(source: ZipFile) -> list[str]:
-    """The inner text of each shared string item (``<t>`` or rich-text runs), as ``<is>`` can hold it."""
-    workbook = "xl/workbook.xml"
-    names = set(source.namelist())
-    rels = _rels_name(workbook)
-    if rels not in names:
-        return []
-    for rel in ElementTree.fromstring(source.read(rels)):
-        if rel.get("Type") == _SHARED_STRINGS:
-            part = _resolve(workbook, rel.get("Target"))
-            if part in names:
-                xml = source.read(part).decode("utf-8")
-                return [m.group(1) or "" for m in _SHARED_ITEM.finditer(xml)]
-    return []
-
-
-_BLANK_SHEET = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><sheetData/></worksheet>').encode("utf-8")
-
-
-def for_reading(package: bytes, blank: set[str], cut: dict[str, int]) -> tuple[bytes, dict[str, Raw]]:
-    """The package to open quickly (uncompressed, in memory): the sheets titled ``blank`` as empty
-    worksheets (they are about to be replaced), and the rows after row ``cut[title]`` cut out of the
-    sheets titled so, returned as :class:`Raw` text to :func:`splice` back unchanged. Cells holding
-    shared strings become inline strings (the writer makes its own shared-string table); style
-    indexes stay as they were, valid as long as the cell formats (cellXfs) are written back in their
-    order, as openpyxl does. A sheet whose rows cannot be cut safely (formulas, which may share their
-    text with rows above; rows without numbers; a sheet part in another XML form) is left whole."""
-    buffer = io.BytesIO()
-    raws: dict[str, Raw] = {}
-    with ZipFile(io.BytesIO(package)) as source, ZipFile(buffer, "w", ZIP_STORED, allowZip64=True) as archive:
-        titles = {part: title for title, part in _sheet_parts(source).items()}
-        strings: list[str] | None = None
-        for info in source.infolist():
-            title = titles.get(info.filename)
-            if title in blank:
-                data = _BLANK_SHEET
-            elif title in cut:
-                data = source.read(info)
-                xml = data.decode("utf-8")
-                if 't="s"' in xml and strings is None:
-                    strings = _shared_strings(source)
-                try:
-                    xml, raw = _cut(xml, title, cut[title], strings or [])
-                except ValueError:
-                    raw = None  # read whole, as any sheet
-                if raw is not None:
-                    raws[title] = raw
-                    data = xml.encode("utf-8")
-            else:
-                data = source.read(info)
-            archive.writestr(_copy_info(info, ZIP_STORED), data)
-    return buffer.getvalue(), raws
-
-
-def _cut(xml: str, title: str, after: int, strings: list[str]) -> tuple[str, Raw | None]:
-    where = _sheet_data(xml)
-    if where is None:
-        raise ValueError(f"the sheet {title!r} has no <sheetData> in the default namespace")
-    _, opening, closing, _ = where
-    start = None
-    for match in _ROW.finditer(xml, opening, closing):
-        number = _ROW_NUMBER.search(match.group(0))
-        if not number:
-            raise ValueError(f"the sheet {title!r} has rows without a row number (r)")
-        if int(number.group(1)) > after:
-            start = match.start()
-            break
-    if start is None:
-        return xml, None
-    rows = _DESCENT.sub("", xml[start:closing])
-    if "<f" in rows:
-        raise ValueError(f"the rows of {title!r} hold formulas")
-    if _FOREIGN.search(rows):  # prefixes declared on <worksheet>, which openpyxl rewrites; parts openpyxl drops
-        raise ValueError(f"the rows of {title!r} use markup that cannot be copied outside their sheet")
-    last = _ROW_NUMBER.search(_ROW.search(rows, rows.rfind("<row")).group(0))
-    if last is None:
-        raise ValueError(f"the sheet {title!r} has rows without a row number (r)")
-    if 't="s"' in rows:
-        def inline(m: re.Match) -> str:
-            index = int(m.group(3))
-            if index >= len(strings):
-                raise ValueError(f"a cell of {title!r} refers to shared string {index}, which the workbook lacks")
-            return f'{m.group(1)} t="inlineStr"{m.group(2)}><is>{strings[index]}</is></c>'
-        rows = _SHARED_CELL.sub(inline, rows)
-        if 't="s"' in rows:
-            raise ValueError(f"the sheet {title!r} has shared-string cells in a form that cannot be copied")
-    dimension = _DIMENSION_REF.search(xml, 0, start)
-    if dimension:  # written by every application we know; counting the cells' columns costs seconds
-        columns = [_column_number(letters) for letters in dimension.group(1, 2) if letters]
-    else:
-        columns = [_column_number(letters) for letters in {letters for letters, _ in _CELL_REF.findall(rows)}] or [1]
-    first = int(_ROW_NUMBER.search(rows[:rows.index(">") + 1]).group(1))
-    raw = Raw(first, int(last.group(1)), min(columns), max(columns), rows)
-    return xml[:start] + xml[closing:], raw
-
-
 _ROW = re.compile(r"<row\b[^>]*>")
 _ROW_NUMBER = re.compile(r'\sr="(\d+)"')
 _CELL_REF = re.compile(r'<c\b[^>]*?\sr="([A-Z]+)(\d+)"')
 _DIMENSION = re.compile(r"<dimension\b[^>]*/>")
-# Excel writes x14ac:dyDescent (a row's font descent, a display hint) on every row, its prefix declared on
-# <worksheet>: dropped from cut rows. Any other prefixed element or attribute (but xml:), and cell
-# metadata (vm, cm: parts openpyxl drops), keep the sheet whole.
-_DESCENT = re.compile(r'\sx14ac:dyDescent="[^"]*"')
-_FOREIGN = re.compile(r'<[A-Za-z_][\w.-]*:|\s(?!xml:)[A-Za-z_][\w.-]*:[\w.-]+\s*=|<c\b[^>]*\s(?:vm|cm)=')
-_DIMENSION_REF = re.compile(r'<dimension\s+ref="([A-Z]+)\d+(?::([A-Z]+)\d+)?"')
 _SHEET_PR = re.compile(r"<sheetPr\b[^>]*/>|<sheetPr\b.*?</sheetPr>", re.S)
 _WORKSHEET_OPEN = re.compile(r"<worksheet\b[^>]*>")
-
-
-def _column_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
 
 
 def _ref(row: int, col: int) -> str:
     return f"{get_column_letter(col)}{row}"
 
 
-def has_cells_outside(raw: Raw, first_col: int, last_col: int) -> bool:
-    """Whether any cell of ``raw`` lies outside columns ``first_col``…``last_col`` (read from the cells, not
-    from the dimension a writer may have left stale)."""
-    allowed = "|".join(get_column_letter(c) for c in range(first_col, last_col + 1))
-    if raw.xml.count("<c ") == raw.xml.count('<c r="'):  # the usual form: one quick scan
-        return re.search(f'<c r="(?!(?:{allowed})[0-9])', raw.xml) is not None
-    return re.search(f'<c\\b[^>]*?\\sr="(?!(?:{allowed})[0-9])', raw.xml) is not None
-
-
-def _extent(block: Block | Raw) -> tuple[int, int, int, int] | None:
+def _extent(block: Block) -> tuple[int, int, int, int] | None:
     """First and last row, first and last column of a block's cells; None when it has no rows."""
-    if isinstance(block, Raw):
-        return block.first_row, block.last_row, block.first_col, block.last_col
     n = _validate(block)
     if not n:
         return None
@@ -573,7 +435,7 @@ def _sheet_around(xml: str, title: str, blocks: list[Block]) -> tuple[str, str]:
         raise ValueError(f"the sheet {title!r} has rows without a row number (r), which splicing cannot place")
     # the extent of everything: the existing cells, then each block
     rows_used = [int(r) for _, r in _CELL_REF.findall(existing)]
-    cols_used = [_column_number(c) for c, _ in _CELL_REF.findall(existing)]
+    cols_used = [column_index_from_string(c) for c, _ in _CELL_REF.findall(existing)]
     last = max(numbers, default=0)
     for block in blocks:
         extent = _extent(block)
@@ -620,9 +482,6 @@ def _set_level(info: ZipInfo, level: int) -> None:
 def _chunks(head: str, blocks: list[Block], tail: str) -> Iterator[bytes]:
     yield head.encode("utf-8")
     for block in blocks:
-        if isinstance(block, Raw):
-            yield block.xml.encode("utf-8")
-            continue
         for text in rows_xml(block):
             yield text.encode("utf-8")
     yield tail.encode("utf-8")

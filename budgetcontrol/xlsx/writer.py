@@ -128,17 +128,10 @@ def stream_bulk(wb: Workbook, ws, bulk, styles: "_Styles | None" = None) -> None
                                           for c in bulk.columns]))
 
 
-def keep_rows(wb: Workbook, title: str, block: "stream.Block | stream.Raw") -> None:
-    """Stream ``block`` into the sheet ``title`` when the file is written: rows made from columns, or rows
-    cut from the sheet when it was opened (:func:`~budgetcontrol.xlsx.stream.for_reading`), unchanged."""
+def keep_rows(wb: Workbook, title: str, block: "stream.Block") -> None:
+    """Stream ``block`` (rows made from columns) into the sheet ``title`` when the file is written."""
     blocks, links = _STREAMED.setdefault(wb, {}).get(title, ([], []))
     _STREAMED[wb][title] = (sorted(blocks + [block], key=lambda b: b.first_row), links)
-
-
-def drop_rows(wb: Workbook, title: str, block: "stream.Block | stream.Raw") -> None:
-    """No longer stream ``block`` into the sheet ``title`` (its rows are being replaced)."""
-    blocks, links = _STREAMED[wb][title]
-    _STREAMED[wb][title] = ([b for b in blocks if b is not block], links)
 
 
 class _Styles:
