@@ -71,6 +71,9 @@ def build(
     force: bool = typer.Option(False, "--force", help="Write even though OUTPUT holds work the build drops (sheets, "
                                                        "typed rows, names of your own; a backup is kept) or Excel's "
                                                        "owner file (~$…) is beside it."),
+    keep: bool = typer.Option(False, "--keep", help="Build over OUTPUT keeping your work in it: your own sheets, "
+                                                     "names and every row typed into its Tables; the data folder's "
+                                                     "rows the Tables lack are added."),
 ) -> None:
     """Build the controller workbook from a data folder."""
     from budgetcontrol import build as building, contract
@@ -95,6 +98,20 @@ def build(
             if check:
                 _check(result, output)
                 return
+            if keep and output.is_file():
+                from budgetcontrol.keep import build_keeping
+
+                with _status(f"Writing {output}, keeping your work in it…"):
+                    try:
+                        result, added = build_keeping(data_dir, output, date)
+                    except OSError as exc:
+                        raise InputError(str(output), f"cannot write the workbook: {exc.strerror or exc}") from None
+                err.print(f"kept your sheets, names and typed rows; added {added} row{'s' if added != 1 else ''} of "
+                          f"{data_dir}", markup=False, soft_wrap=True)
+                failed = [c.key for c in result.checks if not c.ok]
+                err.print(f"wrote {output} (as of {result.as_of.isoformat()}; checks: {'OK' if not failed else 'BRUD ' + ', '.join(failed)})",
+                          markup=False)
+                return
             layouts = building.layouts_for(result, output)
             drops = []
             if output.is_file():
@@ -103,8 +120,9 @@ def build(
                 drops = overwrite.dropped(output, inputs, layouts, result.weights)
                 if drops and not force:
                     raise InputError(str(output), f"holds work a build would drop: {overwrite.summary(drops)}; bring a "
-                                                  f"month's actuals in with `budgetcontrol refresh`, or replace the workbook "
-                                                  f"with `build --force` (the old one is kept in {safe.BACKUP_FOLDER}/)")
+                                                  f"month's actuals in with `budgetcontrol refresh`, carry your work over with "
+                                                  f"`build --keep`, or replace the workbook with `build --force` (the old "
+                                                  f"one is kept in {safe.BACKUP_FOLDER}/)")
             with _status(f"Writing {output}…"):
                 try:
                     building.write(result, output, layouts)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import zipfile
+
 import openpyxl
 from openpyxl.utils import range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
@@ -54,3 +56,48 @@ def test_a_build_over_an_own_sheet_a_typed_change_row_and_an_own_name_is_refused
     assert "dropped: sheet 'Min analyse'" in result.stderr and safe.BACKUP_FOLDER in result.stderr
     assert safe.backups(path)[-1].read_bytes() == before
     assert "Min analyse" not in openpyxl.load_workbook(path).sheetnames
+
+
+def test_build_keep_carries_the_own_sheet_the_typed_row_and_the_name_over_and_adds_the_data_folders_rows(tmp_path):
+    from excel_features import OWN_PARTS, add_excel_features
+
+    from budgetcontrol import contract
+    from helpers import copy_example
+
+    folder = copy_example(tmp_path / "data")
+    path = tmp_path / "that.xlsx"
+    assert runner.invoke(app, ["build", str(folder), "-o", str(path)]).exit_code == 0
+    append_table_row(path, "Changes", "Changes", ["X99", dt.date(2014, 11, 20), "approved", "supplementary", "BU", "service",
+                                                  "", "expense", 250, "Tastet i Excel", "BV-99"])
+    add_excel_features(path)
+    with zipfile.ZipFile(path) as z:
+        own = {n: z.read(n) for n in OWN_PARTS}
+    with (folder / "changes.csv").open("a", encoding="utf-8") as fh:  # a change the data folder got since
+        fh.write("C14-99,2014-12-01,approved,mid_year,BU,guaranteed,,expense,1000,Midtvejsregulering 2,\n")
+    result = runner.invoke(app, ["build", str(folder), "-o", str(path), "--keep"])
+    assert result.exit_code == 0, result.stderr
+    assert "added 1 row" in result.stderr
+    changes = contract.load(path).changes
+    assert {"X99", "C14-99"} <= set(changes["change_id"])
+    with zipfile.ZipFile(path) as z:
+        assert {n: z.read(n) for n in OWN_PARTS} == own  # the controller's sheet and its parts, byte for byte
+    assert runner.invoke(app, ["build", str(folder), "-o", str(path), "--keep"]).exit_code == 0  # again: nothing to add
+    assert (contract.load(path).changes["change_id"] == "C14-99").sum() == 1
+
+
+def test_build_keep_refuses_a_union_that_does_not_validate_naming_the_workbook(tmp_path):
+    from helpers import copy_example
+
+    folder = copy_example(tmp_path / "data")
+    path = tmp_path / "that.xlsx"
+    assert runner.invoke(app, ["build", str(folder), "-o", str(path)]).exit_code == 0
+    text = (folder / "budget.csv").read_text(encoding="utf-8").splitlines()
+    head, amount = text[1].rsplit(",", 1)
+    text[1] = f"{head},{float(amount) + 1}"  # the same budget line with another amount: typed and given twice
+    (folder / "budget.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    before = path.read_bytes()
+    result = runner.invoke(app, ["build", str(folder), "-o", str(path), "--keep"])
+    assert result.exit_code == 2
+    line = result.stderr.strip()
+    assert len(line.splitlines()) == 1 and str(path) in line and "--keep" in line
+    assert path.read_bytes() == before

@@ -43,6 +43,12 @@ def books(tmp_path_factory) -> dict:
         out[f"refreshed.{suffix}"] = tmp / f"refreshed.{suffix}"
         shutil.copy(out[f"built.{suffix}"], out[f"refreshed.{suffix}"])
         cli("refresh", out[f"refreshed.{suffix}"], "--actuals", JUNE)
+    out["kept.xlsm"] = tmp / "kept.xlsm"  # build --keep over a refreshed workbook with a sheet of the controller's own
+    shutil.copy(out["refreshed.xlsm"], out["kept.xlsm"])
+    from excel_features import add_excel_features
+
+    add_excel_features(out["kept.xlsm"])
+    cli("build", EXAMPLE, "-o", out["kept.xlsm"], "--keep")
     for name in ("aalborg-2019-bu", "aalborg-2017-placements"):
         out[name] = tmp / f"{name}.xlsx"
         cli("build", ROOT / "examples" / name, "-o", out[name])
@@ -60,7 +66,7 @@ def books(tmp_path_factory) -> dict:
     return out
 
 
-KINDS = ["built.xlsx", "built.xlsm", "refreshed.xlsx", "refreshed.xlsm", "aalborg-2019-bu", "aalborg-2017-placements",
+KINDS = ["built.xlsx", "built.xlsm", "refreshed.xlsx", "refreshed.xlsm", "kept.xlsm", "aalborg-2019-bu", "aalborg-2017-placements",
          "synth built", "synth refreshed"]
 
 

@@ -175,6 +175,10 @@ class FileBook:
         self._full_calculation_on_load()
         write_atomically(Path(target or self.path), self.pkg.save)
 
+    def pkg_save_to(self, path: Path) -> None:
+        """The package as edited so far, written to ``path`` (a scratch copy: no backup, not atomic)."""
+        self.pkg.save(path)
+
     def _move_in(self, layouts: list[SheetLayout]) -> None:
         names = {s["name"] for s in self.pkg.sheets()}
         tables = set()
