@@ -17,6 +17,7 @@ parts added or removed.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from pathlib import Path
@@ -113,7 +114,8 @@ class FileBook:
                 for row in rows]
         if totals:  # Excel's Total Row stays the Table's last row, below the new body
             body = (body or [{}]) + [table_body.Kept(r) for r in range(r2 - totals + 1, r2 + 1)]
-        xml = table_body.rewrite(xml, r1, c1, c2, r2, body, cell_styles)
+        calculated = {column[name]: formula for name, formula in _calculated_columns(table_xml) if name in column}
+        xml = table_body.rewrite(xml, r1, c1, c2, r2, body, cell_styles, calculated)
         last = r1 + max(len(rows), 1) + totals
         self.pkg.write(sheet_part, table_body.set_dimension(xml, last, c2))
         ref = f"{_letter(c1)}{r1}:{_letter(c2)}{last}"
@@ -308,6 +310,20 @@ class FileBook:
             after = re.search(r"</(?:\w+:)?definedNames>|<(?:\w+:)?definedNames\s*/>|</(?:\w+:)?sheets>", xml)
             xml = xml[:after.end()] + '<calcPr calcId="191029" fullCalcOnLoad="1"/>' + xml[after.end():]
         self.pkg.write(WORKBOOK, xml)
+
+
+def _calculated_columns(table_xml: str) -> list[tuple[str, str]]:
+    """(column name, its calculated column formula) for each Table column that has one."""
+    out = []
+    for m in re.finditer(r"<(?:\w+:)?tableColumn\b([^>]*?)(/?)>", table_xml):
+        if m.group(2):
+            continue  # <tableColumn …/>: no formula
+        end = re.compile(r"</(?:\w+:)?tableColumn>").search(table_xml, m.end())
+        inner = table_xml[m.end():end.start() if end else len(table_xml)]
+        formula = re.search(r"<(?:\w+:)?calculatedColumnFormula\b[^>]*>(.*?)</(?:\w+:)?calculatedColumnFormula>", inner, re.S)
+        if formula:
+            out.append((attributes(m.group(0)).get("name"), html.unescape(formula.group(1))))
+    return out
 
 
 def _name_key(tag: str) -> tuple[str, str | None]:

@@ -24,7 +24,12 @@ _ROW_NUMBER = re.compile(r'<row\b[^>]*?\sr="(\d+)"')
 _CELL = re.compile(r"<c\b[^>]*?(?:/>|>.*?</c>)", re.S)
 _CELL_REF = re.compile(r'\sr="([A-Z]+)(\d+)"')
 _FORMULA = re.compile(r"(<f\b[^>]*?)(/>|>(.*?)</f>)", re.S)
-_SHARED = re.compile(r'<c\b[^>]*?\sr="([A-Z]+\d+)"[^>]*>(?:(?!</c>).)*?<f\b([^>]*?t="shared"[^>]*)>(.*?)</f>', re.S)
+_F = re.compile(r"<f\b([^>]*?)(/>|>(.*?)</f>)", re.S)  # a cell's formula: self-closing, or with its text
+
+
+class _Formula(str):
+    """A formula for a new cell (its text with "=")."""
+    is_formula = True
 
 
 @dataclass(frozen=True)
@@ -80,23 +85,26 @@ def _moved(cell: str, column: int, old: int, new: int) -> str:
 
 
 def unshare(xml: str) -> str:
-    """Every shared formula of the sheet written out in full in each of its cells."""
-    masters = {}
-    for m in _SHARED.finditer(xml):
-        si = re.search(r'\ssi="(\d+)"', m.group(2))
-        if si and m.group(3):
-            masters[si.group(1)] = (m.group(1), html.unescape(m.group(3)))
+    """Every shared formula of the sheet written out in full in each of its cells: the master cell (its
+    ``<f t="shared" si ref>`` holds the text) and each dependent (``<f t="shared" si/>``), read cell by cell."""
+    masters: dict[str, tuple[str, str]] = {}
+    for cell in _CELL.findall(xml):
+        if 't="shared"' not in cell:
+            continue
+        f, ref = _F.search(cell), _CELL_REF.search(cell[:cell.index(">")])
+        si = re.search(r'\ssi="(\d+)"', f.group(1)) if f else None
+        if f and ref and si and f.group(3) and 't="shared"' in f.group(1):
+            masters[si.group(1)] = (ref.group(1) + ref.group(2), html.unescape(f.group(3)))
     if not masters:
         return xml
 
-    def full(cell_match: re.Match) -> str:
-        cell = cell_match.group(0)
+    def full(match: re.Match) -> str:
+        cell = match.group(0)
         if 't="shared"' not in cell:
             return cell
-        ref = _CELL_REF.search(cell)
-        f = re.search(r'<f\b([^>]*?)(?:/>|>(.*?)</f>)', cell, re.S)
+        f, ref = _F.search(cell), _CELL_REF.search(cell[:cell.index(">")])
         si = re.search(r'\ssi="(\d+)"', f.group(1)) if f else None
-        if not (ref and si and si.group(1) in masters):
+        if not (f and ref and si and si.group(1) in masters and 't="shared"' in f.group(1)):
             return cell
         origin, text = masters[si.group(1)]
         formula = Translator("=" + text, origin).translate_formula(ref.group(1) + ref.group(2))[1:]
@@ -124,10 +132,12 @@ def _value_cell(ref: str, value, style: int) -> str | None:
 
 
 def rewrite(xml: str, header_row: int, first_col: int, last_col: int, last_row: int,
-            body: list[Kept | dict[int, object]], styles: dict[int, int]) -> str:
+            body: list[Kept | dict[int, object]], styles: dict[int, int], calculated: dict[int, str] | None = None) -> str:
     """The sheet part ``xml`` with the Table's body rows (``header_row`` + 1 … ``last_row``, columns
-    ``first_col`` … ``last_col``) replaced by ``body``; ``styles`` gives a new row's cell format per column.
-    The leading rows the body keeps where they are are not even read."""
+    ``first_col`` … ``last_col``) replaced by ``body``; ``styles`` gives a new row's cell format per column,
+    ``calculated`` a calculated column's formula (as Excel stores it: for the first body row), which a new
+    row gets where it gives no value, as Excel fills a Table's new row. The leading rows the body keeps
+    where they are are not even read."""
     new_last = header_row + max(len(body), 1)
     span_end = max(last_row, new_last)
     same = 0
@@ -167,7 +177,11 @@ def rewrite(xml: str, header_row: int, first_col: int, last_col: int, last_row: 
                     target.cells[c] = _moved(source.cells[c], c, item.row, r)
         else:
             for c in table_cols:
-                made = _value_cell(f"{get_column_letter(c)}{r}", item.get(c), styles.get(c, 0))
+                value = item.get(c)
+                if value in (None, "") and calculated and c in calculated:
+                    value = _Formula(Translator("=" + calculated[c], f"{get_column_letter(c)}{header_row + 1}")
+                                     .translate_formula(f"{get_column_letter(c)}{r}"))
+                made = _value_cell(f"{get_column_letter(c)}{r}", value, styles.get(c, 0))
                 if made:
                     target.cells[c] = made
         out[r] = _row_xml(r, target)
