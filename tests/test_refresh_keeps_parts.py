@@ -103,3 +103,47 @@ def test_the_controllers_own_sheet_keeps_its_place_and_the_generated_sheets_thei
     assert runner.invoke(app, ["refresh", str(book), "--actuals", str(JUNE)]).exit_code == 0
     with zipfile.ZipFile(book) as z:
         assert list(_sheet_parts(z).items()) == before  # same sheets, same order, same parts
+
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63fccf"
+                    "c0500f0004850180849a8c210000000049454e44ae426082")
+PICTURE = ('<xdr:oneCellAnchor xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '
+           'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+           'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><xdr:from><xdr:col>0</xdr:col>'
+           '<xdr:colOff>0</xdr:colOff><xdr:row>0</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:ext cx="95250" '
+           'cy="95250"/><xdr:pic><xdr:nvPicPr><xdr:cNvPr id="77" name="Logo"/><xdr:cNvPicPr/></xdr:nvPicPr><xdr:blipFill>'
+           '<a:blip r:embed="rIdLogo"/><a:stretch><a:fillRect/></a:stretch></xdr:blipFill><xdr:spPr><a:xfrm><a:off x="0" '
+           'y="0"/><a:ext cx="95250" cy="95250"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></xdr:spPr>'
+           '</xdr:pic><xdr:clientData/></xdr:oneCellAnchor>')
+
+
+def test_a_picture_the_controllers_sheet_shares_with_a_generated_sheet_stays(tmp_path):
+    """Excel stores a picture shown on two sheets once: replacing the Status sheet's drawing must not take
+    the controller's logo with it."""
+    import re
+
+    book = tmp_path / "book.xlsx"
+    assert runner.invoke(app, ["build", str(EXAMPLE), "-o", str(book), "--as-of", "2014-05-31"]).exit_code == 0
+    add_excel_features(book)
+    found = parts(book)
+    with zipfile.ZipFile(book) as z:
+        status = _sheet_parts(z)["Status"]
+    status_rels = found[status.replace("worksheets/", "worksheets/_rels/") + ".rels"].decode()
+    status_drawing = "xl/drawings/" + re.search(r'drawings/([^"]+)"', status_rels).group(1)
+    found["xl/media/image1.png"] = PNG
+    for drawing in (status_drawing, "xl/drawings/drawing_own.xml"):
+        found[drawing] = re.sub(r"</(\w+:)?wsDr>", PICTURE + r"</\1wsDr>", found[drawing].decode()).encode()
+        rels = drawing.replace("drawings/", "drawings/_rels/") + ".rels"
+        found[rels] = found[rels].decode().replace("</Relationships>", '<Relationship Id="rIdLogo" Type="http://schemas.'
+                                                   'openxmlformats.org/officeDocument/2006/relationships/image" Target='
+                                                   '"../media/image1.png"/></Relationships>').encode()
+    found["[Content_Types].xml"] = found["[Content_Types].xml"].replace(
+        b"</Types>", b'<Default Extension="png" ContentType="image/png"/></Types>')
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in found.items():
+            z.writestr(name, data)
+    assert sdk_errors(book) == []
+    assert runner.invoke(app, ["refresh", str(book), "--actuals", str(JUNE)]).exit_code == 0
+    after = parts(book)
+    assert after["xl/media/image1.png"] == PNG and after["xl/drawings/drawing_own.xml"] == found["xl/drawings/drawing_own.xml"]
+    assert sdk_errors(book) == []

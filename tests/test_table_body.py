@@ -91,3 +91,28 @@ def test_a_correction_that_moves_rows_keeps_the_controllers_formula_right_in_eve
     assert formulas["J10"].value == "note: row 10"  # the note stays in its grid row
     new = [r for r in range(4, last + 2) if values[f"F{r}"].value == 1000 and values[f"B{r}"].value]
     assert new and formulas[f"G{new[0]}"].value == "=Actuals[[#This Row],[amount]]/1000"  # the calculated column
+
+
+def test_new_rows_under_a_last_row_without_cell_formats_get_the_tools_formats_in_excels_font_order(tmp_path):
+    """Excel writes no s= for a General cell: the new rows' formats then come from the tool's styles, appended
+    to the styles part (fonts in Excel's child order, so the SDK validator still reads it)."""
+    from budgetcontrol import contract
+    from helpers import JUNE_EXPORT
+
+    book = tmp_path / "book.xlsx"
+    assert runner.invoke(app, ["build", str(EXAMPLE), "-o", str(book), "--as-of", "2014-05-31"]).exit_code == 0
+    last = contract.load(book).table_rows["Actuals"] + 3
+    with zipfile.ZipFile(book) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+        part = _sheet_parts(z)["Actuals"]
+    xml = parts[part].decode()
+    row = re.search(rf'<row r="{last}".*?</row>', xml).group(0)
+    parts[part] = xml.replace(row, re.sub(r'(<c r="[B-F]\d+") s="\d+"', r"\1", row)).encode()
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    assert runner.invoke(app, ["refresh", str(book), "--actuals", str(JUNE_EXPORT)]).exit_code == 0
+    assert sdk_errors(book) == [] and lint(book) == []
+    ws = openpyxl.load_workbook(book)["Actuals"]
+    june = [r for r in range(4, last + 1) if getattr(ws[f"A{r}"].value, "month", None) == 6]
+    assert june and all(ws[f"F{r}"].number_format != "General" for r in june)  # the tool's amount format

@@ -24,7 +24,7 @@ CONTENT_TYPES = "[Content_Types].xml"
 WORKSHEET = REL_NS + "/worksheet"
 SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 
-_SHEET = re.compile(r"<(?:\w+:)?sheet\b[^>]*?/>")
+_SHEET = re.compile(r"<(?:\w+:)?sheet\b[^>]*?(?:/>|>\s*</(?:\w+:)?sheet>)")
 _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 
 
@@ -143,10 +143,26 @@ class Package:
         walk(part)
         return seen
 
+    def referenced_from_outside(self, inside: set[str]) -> set[str]:
+        """The parts that some part outside ``inside`` relates to (so a part of ``inside`` it reaches must stay)."""
+        out = set()
+        for name in set(self.names) | set(self.changed):
+            if not name.endswith(".rels") or not self.has(name) or "/_rels/" not in "/" + name:
+                continue
+            folder, rels_file = name.rsplit("_rels/", 1)
+            source = (folder + rels_file[:-len(".rels")]).lstrip("/")
+            if source in inside:
+                continue
+            out |= {rel.target for rel in self.rels(source) if not rel.external}
+        return out
+
     # ---- content types ----
     def set_override(self, part: str, content_type: str | None) -> None:
         xml = self.text(CONTENT_TYPES)
         entry = re.compile(rf'<Override\b[^>]*PartName="/{re.escape(part)}"[^>]*/>')
+        found = entry.search(xml)
+        if found and content_type and attributes(found.group(0)).get("ContentType") == content_type:
+            return  # as it is: the part keeps its entry where it stands
         xml = entry.sub("", xml)
         if content_type:
             xml = xml.replace("</Types>", f'<Override PartName="/{part}" ContentType="{content_type}"/></Types>')
@@ -160,11 +176,6 @@ class Package:
         ext = part.rsplit(".", 1)[-1]
         m = re.search(rf'<Default\b[^>]*Extension="{re.escape(ext)}"[^>]*/>', xml, re.I)
         return attributes(m.group(0)).get("ContentType") if m else None
-
-    def ensure_default(self, extension: str, content_type: str) -> None:
-        xml = self.text(CONTENT_TYPES)
-        if not re.search(rf'<Default\b[^>]*Extension="{re.escape(extension)}"', xml, re.I):
-            self.write(CONTENT_TYPES, xml.replace("</Types>", f'<Default Extension="{extension}" ContentType="{content_type}"/></Types>'))
 
     # ---- the workbook part ----
     def sheets(self) -> list[dict]:
@@ -195,6 +206,3 @@ class Package:
                     entry = ZipInfo(name, (2000, 1, 1, 0, 0, 0))
                     entry.compress_type = ZIP_DEFLATED
                     out.writestr(entry, data)
-
-    def close(self) -> None:
-        self.zip.close()

@@ -45,6 +45,17 @@ _DXF = re.compile(r'(<cfRule\b[^>]*?\sdxfId=")(\d+)(")')
 _DEFINED = re.compile(r"<definedName\b[^>]*>.*?</definedName>|<definedName\b[^>]*/>", re.S)
 
 
+_PREFIXED = ("{part} is written with a namespace prefix (x:…), as some tools write it and Excel never does; the "
+             "refresh edits Excel's own form only: open the workbook in Excel and save it, then refresh again")
+
+
+def _editable(xml: str, part: str, file: str) -> str:
+    """A sheet part the refresh edits as text: its rows in SpreadsheetML's default namespace, as Excel writes."""
+    if "<sheetData" not in xml or re.search(r"<\w+:sheetData\b", xml):
+        raise InputError(file, _PREFIXED.format(part=part))
+    return xml
+
+
 class Row(dict):
     """A Table body row as :meth:`FileBook.table_rows` reads it; ``row`` is its number in the sheet, so a
     row handed back unchanged is kept as written."""
@@ -60,6 +71,8 @@ class FileBook:
         if declared:
             raise InputError(str(self.path), f"refused: the part {declared} declares a document type (XML entities), "
                                              f"which no workbook needs; save it again from Excel")
+        if re.match(r"(?:<\?xml[^>]*\?>\s*)?<\w+:workbook\b", self.pkg.text(WORKBOOK)):
+            raise InputError(str(self.path), _PREFIXED.format(part=WORKBOOK))
         self.layouts: list[SheetLayout] = []
         self._calamine = None
 
@@ -106,7 +119,7 @@ class FileBook:
         table_xml = self.pkg.text(table_part)
         headers = [attributes(m.group(0)).get("name") for m in re.finditer(r"<(?:\w+:)?tableColumn\b[^>]*>", table_xml)]
         column = {h: c1 + i for i, h in enumerate(headers)}
-        xml = self.pkg.text(sheet_part)
+        xml = _editable(self.pkg.text(sheet_part), sheet_part, str(self.path))
         totals = int(attributes(re.search(r"<(?:\w+:)?table\b[^>]*>", table_xml).group(0)).get("totalsRowCount", 0) or 0)
         template = self._last_row_styles(xml, r1, r2 - totals)
         cell_styles = {c: template.get(c) or (self._style_index(styles[h]) if h in styles else 0) for h, c in column.items()}
@@ -142,7 +155,7 @@ class FileBook:
             setattr(probe, attr, setting)
         index = wb._cell_styles.add(probe._style)
         buffer = io.BytesIO()
-        wb.save(buffer)
+        writer.write_file(wb, buffer)  # fonts in Excel's order, as every styles part we write
         donor = Package(io.BytesIO(buffer.getvalue()))
         merge = StyleMerge(self.pkg.text("xl/styles.xml"), donor.text("xl/styles.xml"))
         self.pkg.write("xl/styles.xml", merge.result())
@@ -159,8 +172,11 @@ class FileBook:
         row = next((i + 1 for i, r in enumerate(grid) if len(r) >= KEY and r[KEY - 1] == key), None)
         if row is None:
             raise InputError(str(self.path), f"setting '{key}' is missing (column A of the Settings sheet)", sheet=SETTINGS)
-        xml = self.pkg.text(part)
+        xml = _editable(self.pkg.text(part), part, str(self.path))
         m = re.search(rf'<row\b[^>]*?\sr="{row}"[^>]*?(?:/>|>.*?</row>)', xml, re.S)
+        if m is None:
+            raise InputError(str(self.path), f"setting '{key}' is in a row the Settings sheet's part does not hold as a row "
+                                             f"element; open the workbook in Excel and save it again", sheet=SETTINGS)
         cells = table_body._parse_row(m.group(0))
         old = cells.cells.get(VALUE, "")
         kept_style = re.search(r'\ss="(\d+)"', old[:old.index(">")]) if old else None
@@ -223,9 +239,11 @@ class FileBook:
             code = re.search(r'<sheetPr\b[^>]*?\scodeName="([^"]*)"', old)
             if code:
                 xml = re.sub(r'<sheetPr\b(?![^>]*codeName)', f'<sheetPr codeName="{code.group(1)}"', xml, count=1)
-            for owned in self.pkg.owned(part):
-                if not owned.startswith(("xl/worksheets/", "xl/vbaProject")):
-                    self.pkg.remove(owned)
+            owned = [p for p in self.pkg.owned(part) if not p.startswith(("xl/worksheets/", "xl/vbaProject"))]
+            shared = self.pkg.referenced_from_outside({part, *owned})  # e.g. a picture the controller's sheet shows too
+            for name in owned:
+                if name not in shared:
+                    self.pkg.remove(name)
         else:
             part = self.pkg.free_name("xl/worksheets/sheet{}.xml")
             self._add_sheet(sheet, part)
