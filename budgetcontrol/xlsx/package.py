@@ -8,9 +8,11 @@ those not changed with their original bytes, then the added ones.
 
 from __future__ import annotations
 
+import copy
 import html
 import posixpath
 import re
+import struct
 from dataclasses import dataclass
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
@@ -26,6 +28,50 @@ SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksh
 
 _SHEET = re.compile(r"<(?:\w+:)?sheet\b[^>]*?(?:/>|>\s*</(?:\w+:)?sheet>)")
 _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class Copied:
+    """A part taken from another package as it is there (copied compressed when saved)."""
+    zip: ZipFile
+    info: ZipInfo
+
+
+def _copy_compressed(source: ZipFile, info: ZipInfo, out: ZipFile, name: str | None = None) -> bool:
+    """Copy an entry's compressed bytes from ``source`` to ``out`` as they are (the part's bytes, CRC and
+    compression unchanged); False where this zipfile cannot (then the caller writes the entry anew).
+
+    The standard library has no call for it: this reads the entry's local header itself and registers
+    the entry the way ``ZipFile.writestr`` does (``filelist``, ``NameToInfo``, ``start_dir``)."""
+    try:
+        if out._writing or info.file_size >= 0xFFFFFFFF or info.compress_size >= 0xFFFFFFFF or info.flag_bits & 0x01:
+            return False
+        fp = source.fp
+        fp.seek(info.header_offset)
+        fixed = fp.read(30)
+        if fixed[:4] != b"PK\x03\x04":
+            return False
+        name_length, extra_length = struct.unpack("<HH", fixed[26:30])
+        fp.seek(info.header_offset + 30 + name_length + extra_length)
+        data = fp.read(info.compress_size)
+        if len(data) != info.compress_size:
+            return False
+        entry = copy.copy(info)
+        if name is not None and name != info.filename:
+            entry.filename, entry.orig_filename = name, name
+            entry.flag_bits &= ~0x800 if name.isascii() else ~0
+        entry.flag_bits &= ~0x08  # sizes and CRC in the local header, no data descriptor after the data
+        entry.extra = b""
+        entry.header_offset = out.fp.tell()
+        out.fp.write(entry.FileHeader(zip64=False))
+        out.fp.write(data)
+        out.filelist.append(entry)
+        out.NameToInfo[entry.filename] = entry
+        out.start_dir = out.fp.tell()
+        out._didModify = True
+        return True
+    except (AttributeError, OSError, struct.error):
+        return False
 
 
 @dataclass
@@ -60,7 +106,7 @@ class Package:
         self.zip = ZipFile(path)
         self.infos: list[ZipInfo] = self.zip.infolist()
         self.names = [i.filename for i in self.infos]
-        self.changed: dict[str, bytes] = {}
+        self.changed: dict[str, bytes | Copied] = {}
         self.removed: set[str] = set()
 
     def with_doctype(self) -> str | None:
@@ -79,7 +125,8 @@ class Package:
 
     def read(self, part: str) -> bytes:
         if part in self.changed:
-            return self.changed[part]
+            data = self.changed[part]
+            return data.zip.read(data.info) if isinstance(data, Copied) else data
         if part in self.removed:
             raise KeyError(part)
         return self.zip.read(part)
@@ -90,6 +137,14 @@ class Package:
     def write(self, part: str, data: bytes | str) -> None:
         self.changed[part] = data.encode("utf-8") if isinstance(data, str) else data
         self.removed.discard(part)
+
+    def copy_from(self, other: "Package", source: str, part: str) -> None:
+        """``part`` becomes ``other``'s part ``source`` as it is (copied compressed on save, where unchanged there)."""
+        if source in other.changed or source not in other.names:
+            self.write(part, other.read(source))
+        else:
+            self.changed[part] = Copied(other.zip, other.zip.getinfo(source))
+            self.removed.discard(part)
 
     def remove(self, part: str) -> None:
         """Remove a part with its relationships part and its content-type override."""
@@ -191,18 +246,24 @@ class Package:
         return out
 
     def save(self, target) -> None:
+        """Every part in the original order (an unchanged one copied as its compressed bytes, never
+        recompressed), then the added ones."""
         with ZipFile(target, "w", ZIP_DEFLATED, allowZip64=True) as out:
             for info in self.infos:
                 if info.filename in self.removed:
                     continue
                 if info.filename in self.changed:
-                    entry = ZipInfo(info.filename, info.date_time)
-                    entry.compress_type = ZIP_DEFLATED
-                    out.writestr(entry, self.changed[info.filename])
-                else:
+                    self._write_changed(out, info.filename, info.date_time)
+                elif not _copy_compressed(self.zip, info, out):
                     out.writestr(info, self.zip.read(info))
-            for name, data in self.changed.items():
+            for name in self.changed:
                 if name not in self.names:
-                    entry = ZipInfo(name, (2000, 1, 1, 0, 0, 0))
-                    entry.compress_type = ZIP_DEFLATED
-                    out.writestr(entry, data)
+                    self._write_changed(out, name, (2000, 1, 1, 0, 0, 0))
+
+    def _write_changed(self, out: ZipFile, name: str, date_time: tuple) -> None:
+        data = self.changed[name]
+        if isinstance(data, Copied) and _copy_compressed(data.zip, data.info, out, name):
+            return
+        entry = ZipInfo(name, date_time)
+        entry.compress_type = ZIP_DEFLATED
+        out.writestr(entry, data.zip.read(data.info) if isinstance(data, Copied) else data)

@@ -34,6 +34,7 @@ from budgetcontrol.sheets.layout import SheetLayout
 from budgetcontrol.sheets.names import ORDER
 from budgetcontrol.xlsx import table_body, vba, writer
 from budgetcontrol.xlsx.package import (REL_NS, SHEET_TYPE, WORKBOOK, WORKSHEET, Package, Rel, attributes)
+from budgetcontrol.xlsx.excel_order import fonts_in_excel_order
 from budgetcontrol.xlsx.safe import write_atomically
 from budgetcontrol.xlsx.style_merge import StyleMerge
 from budgetcontrol.xlsx.styles import style
@@ -212,17 +213,29 @@ class FileBook:
                                  sheet=layout.name)
         moved = [l for l in layouts if l.role != "input"] + missing
         wb = writer.workbook(moved)
+        merged: list[StyleMerge] = []
+
+        def restyle(package: bytes) -> tuple[bytes, dict[int, int]]:
+            """The donor's sheets in the controller's style numbering (before the big rows are streamed in)."""
+            small = Package(io.BytesIO(package))
+            merge = StyleMerge(self.pkg.text("xl/styles.xml"), fonts_in_excel_order(small.read("xl/styles.xml")).decode())
+            for sheet in small.sheets():
+                small.write(sheet["part"], self._remap_styles(small.text(sheet["part"]), merge))
+            out = io.BytesIO()
+            small.save(out)
+            merged.append(merge)
+            return out.getvalue(), merge.xf
+
         buffer = io.BytesIO()
-        writer.write_file(wb, buffer)
+        writer.write_file(wb, buffer, restyle)
         data = buffer.getvalue()
         if self.pkg.has("xl/vbaProject.bin"):
             data = vba.with_buttons(data, wb)
         donor = Package(io.BytesIO(data))
-        merge = StyleMerge(self.pkg.text("xl/styles.xml"), donor.text("xl/styles.xml"))
-        self.pkg.write("xl/styles.xml", merge.result())
+        self.pkg.write("xl/styles.xml", merged[0].result())
         donor_sheets = donor.sheets()
         for sheet in donor_sheets:
-            self._move_sheet(donor, sheet, merge)
+            self._move_sheet(donor, sheet)
         self._set_names(donor, donor_sheets)
 
     def _remap_styles(self, xml: str, merge: StyleMerge) -> str:
@@ -230,15 +243,14 @@ class FileBook:
         xml = _COL_STYLE.sub(lambda m: f"{m.group(1)}{merge.xf.get(int(m.group(2)), 0)}{m.group(3)}", xml)
         return _DXF.sub(lambda m: f"{m.group(1)}{merge.dxf.get(int(m.group(2)), 0)}{m.group(3)}", xml)
 
-    def _move_sheet(self, donor: Package, sheet: dict, merge: StyleMerge) -> None:
+    def _move_sheet(self, donor: Package, sheet: dict) -> None:
+        """A donor sheet (its styles already the controller's) into the part of the sheet it replaces, or a new one."""
         existing = next((s for s in self.pkg.sheets() if s["name"] == sheet["name"]), None)
-        xml = self._remap_styles(donor.text(sheet["part"]), merge)
+        code = None
         if existing:
             part = existing["part"]
-            old = self.pkg.text(part)
-            code = re.search(r'<sheetPr\b[^>]*?\scodeName="([^"]*)"', old)
-            if code:
-                xml = re.sub(r'<sheetPr\b(?![^>]*codeName)', f'<sheetPr codeName="{code.group(1)}"', xml, count=1)
+            head = self.pkg.read(part)[:4096].decode("utf-8", "replace")
+            code = re.search(r'<sheetPr\b[^>]*?\scodeName="([^"]*)"', head)
             owned = [p for p in self.pkg.owned(part) if not p.startswith(("xl/worksheets/", "xl/vbaProject"))]
             shared = self.pkg.referenced_from_outside({part, *owned})  # e.g. a picture the controller's sheet shows too
             for name in owned:
@@ -247,10 +259,15 @@ class FileBook:
         else:
             part = self.pkg.free_name("xl/worksheets/sheet{}.xml")
             self._add_sheet(sheet, part)
+        if code:  # the VBA project's document module stays bound to the sheet by its code name
+            xml = donor.text(sheet["part"])
+            xml = re.sub(r'<sheetPr\b(?![^>]*codeName)', f'<sheetPr codeName="{code.group(1)}"', xml, count=1)
+            self.pkg.write(part, xml)
+        else:
+            self.pkg.copy_from(donor, sheet["part"], part)  # as the writer compressed it
         rels = []
         for rel in donor.rels(sheet["part"]):
             rels.append(self._copy_part(donor, rel) if not rel.external else rel)
-        self.pkg.write(part, xml)
         self.pkg.set_rels(part, rels)
         self.pkg.set_override(part, SHEET_TYPE)
 

@@ -233,11 +233,15 @@ def _chart(spec):
     return chart
 
 
-def write_file(wb: Workbook, path: str | Path) -> None:
+def write_file(wb: Workbook, path: str | Path, restyle=None) -> None:
     """Save without openpyxl's own ``save``, which stamps the current time as "modified": the same
     inputs must give the same file contents. A macro-enabled workbook gets its buttons (again). Fonts are
     written in Excel's child order, and no cell is an empty text (openpyxl writes ``<c t="inlineStr"/>``
-    for one, an inline string without its ``<is>``): an empty text is an empty cell."""
+    for one, an inline string without its ``<is>``): an empty text is an empty cell.
+
+    ``restyle(package) -> (package, {style index: new index})``, when given, renumbers the styles of the
+    package openpyxl wrote before the streamed rows go in, and the streamed columns' styles are renumbered
+    by its map (per column, not per cell: the refresh moves sheets into a workbook with styles of its own)."""
     _no_empty_texts(wb)
     buffer = io.BytesIO()
     with ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True) as archive:
@@ -247,9 +251,17 @@ def write_file(wb: Workbook, path: str | Path) -> None:
         package = vba.with_buttons(package, wb)
     streamed = _STREAMED.get(wb, {})
     present = {title: parts for title, parts in streamed.items() if title in wb.sheetnames and parts[0]}
+    if restyle is not None:
+        package, renumber = restyle(package)
+        present = {t: ([_renumbered(b, renumber) for b in blocks], links) for t, (blocks, links) in present.items()}
     stream.splice(package, {t: blocks for t, (blocks, _) in present.items()}, path,
                   {t: links for t, (_, links) in present.items()}, EPOCH.timetuple()[:6],
                   rewrite={"xl/styles.xml": fonts_in_excel_order})
+
+
+def _renumbered(block: stream.Block, renumber: dict[int, int]) -> stream.Block:
+    columns = [stream.Column(c.values, c.kind, renumber.get(c.style, 0) if c.style else 0) for c in block.columns]
+    return stream.Block(block.first_row, block.first_col, columns, block.row_height)
 
 
 def _no_empty_texts(wb: Workbook) -> None:
