@@ -2,8 +2,8 @@
 actuals, replace that month's rows in the workbook's Actuals Table, make the month the reporting
 month when it is the newest one (the as-of date moves to its end), and rebuild the generated sheets.
 
-Running it twice with the same export changes nothing. It works on any :class:`Book` — a file
-opened with openpyxl (``xlsx/book.py``) or, for the refresh button, a live Excel book.
+Running it twice with the same export changes nothing. It works on any :class:`Book` — a file edited
+as a package (``xlsx/package_book.py``) or, for the refresh button, a live Excel book.
 """
 
 from __future__ import annotations

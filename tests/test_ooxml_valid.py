@@ -194,7 +194,7 @@ def test_a_this_row_reference_is_found(books, tmp_path):
     assert any(line.startswith(f"this-row: {part}: [@") for line in found), found
 
 
-@pytest.mark.parametrize("formula,rule", [
+@pytest.mark.parametrize("formula,rule", [("&lt;v&gt;0&lt;/v&gt;&lt;/c&gt;", "markup: "),
     ("IFS(A1&gt;1,1,TRUE,0)", "xlfn: "), ("_xlfn.XLOOKUP(A1,B:B,C:C)", "xlfn: "), ("SUM(Nowhere[amount])", "structured-ref: "),
     ("SUM(Changes[amount_typo])", "structured-ref: "), ("SUM(Changes[[#This Row],[nope]])", "structured-ref: ")])
 def test_a_new_function_or_a_reference_to_no_table_or_column_is_found(books, tmp_path, formula, rule):

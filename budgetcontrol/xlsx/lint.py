@@ -11,7 +11,8 @@ LibreOffice does:
   one namespace, case-insensitive);
 * ``style``: a cell, row or column style index at or past the ``cellXfs`` count;
 * ``name``: a defined name that reads as a cell reference (``AB12``, ``R1C1``);
-* ``empty-inline``: an inline-string cell without its ``<is>`` text.
+* ``empty-inline``: an inline-string cell without its ``<is>`` text;
+* ``markup``: a formula whose text holds XML markup (``<v>``, ``</c>`` …): a part edited as text went wrong.
 
 :func:`lint` returns one line per finding ("rule: part: what"), capped at :data:`LIMIT` per rule.
 """
@@ -204,6 +205,8 @@ def _formulas(formulas: list[tuple[str, str]], tables: dict[str, dict], found: _
         if (part, formula) in seen:
             continue
         seen.add((part, formula))
+        if re.search(r"</?(?:[a-z]+:)?(?:c|v|f|row|is|t|sheetData)\b[^>]*>", formula):
+            found.add("markup", part, f"the formula {formula[:80]!r} holds XML markup")
         if "[@" in formula:
             found.add("this-row", part, f"[@…] in {formula[:80]!r} (write Table[[#This Row],[column]])")
         bare = _strip(formula)
