@@ -103,11 +103,11 @@ def build(
 
                 with _status(f"Writing {output}, keeping your work in it…"):
                     try:
-                        result, added = build_keeping(data_dir, output, date)
+                        result, added, replaced = build_keeping(data_dir, output, date)
                     except OSError as exc:
                         raise InputError(str(output), f"cannot write the workbook: {exc.strerror or exc}") from None
-                err.print(f"kept your sheets, names and typed rows; added {added} row{'s' if added != 1 else ''} of "
-                          f"{data_dir}", markup=False, soft_wrap=True)
+                err.print(f"kept your sheets, names and typed rows; {added} row{'s' if added != 1 else ''} of {data_dir} "
+                          f"in, replacing {replaced} of the workbook's", markup=False, soft_wrap=True)
                 failed = [c.key for c in result.checks if not c.ok]
                 err.print(f"wrote {output} (as of {result.as_of.isoformat()}; checks: {'OK' if not failed else 'BRUD ' + ', '.join(failed)})",
                           markup=False)

@@ -1,8 +1,10 @@
 """build --keep: a build over an existing workbook that carries the controller's work over (issue 17).
 
-The workbook stays the package it is (``xlsx/package_book.py``): its own sheets, defined names and every
-row typed into its input Tables are kept as written; the data folder's rows that the Tables lack are
-added below theirs, its settings are set, and the generated sheets are built from the whole. The union
+The workbook stays the package it is (``xlsx/package_book.py``): its own sheets and defined names are
+kept as written; in each input Table the data folder's rows replace the workbook's for every group the
+folder gives (a change by its id, a month of actuals, a budget line …: see :data:`GROUPS`), and rows of
+groups only the workbook has — typed in Excel — are kept as written; the folder's settings are set, and
+the generated sheets are built from the whole. The union
 is read back and validated as any workbook is (a budget line both typed and in the data folder is then
 refused in one line naming its cell), before anything replaces the workbook.
 """
@@ -29,22 +31,41 @@ from budgetcontrol.xlsx.package_book import FileBook
 LISTS = ("Sectors", "Categories", "ChangeTypes", "UnitCosts")  # the Settings sheet's Tables, from model.yaml
 
 
-def _missing_rows(data: Inputs, book: Inputs, spec) -> list[dict]:
-    """The data folder's rows of ``spec`` that the workbook's Table does not hold (as many times as missing)."""
-    new = getattr(data, spec.key, None)
-    if new is None or new.empty:
-        return []
-    old = getattr(book, spec.key, None)
+# What identifies a row's group in each input: the data folder's rows replace the workbook's for every
+# group the folder gives (a corrected change, a month's actuals, a budget line); groups only the workbook
+# has — typed in Excel — are kept as written.
+GROUPS = {"budget": ["sector", "category", "activity", "kind"], "changes": ["change_id"], "actuals": ["month"],
+          "phasing": ["sector", "category"], "targets": ["month", "sector", "group", "measure"],
+          "activity": ["month", "sector", "group", "measure"], "forecast": ["sector", "category", "activity", "kind"],
+          "history": ["year", "sector", "category"], "outer_budget": ["year", "sector", "category", "activity", "kind"],
+          "savings": ["measure", "catalogue", "year", "sector", "category", "activity"]}
+
+
+def _merged_rows(data: Inputs, book: Inputs, spec, rows: list) -> tuple[list, int, int] | None:
+    """The Table's rows after --keep: the workbook's rows (``rows``, as read) where the data folder gives
+    nothing for their group or the same rows, the data folder's rows for every group it gives otherwise;
+    how many rows were added and how many of the workbook's were replaced. None when nothing changes."""
+    new, old = getattr(data, spec.key, None), getattr(book, spec.key, None)
+    if new is None or new.empty or spec.key not in GROUPS:
+        return None
+    group = [c for c in GROUPS[spec.key] if c in new.columns]
     columns = [name for name, _ in spec.columns if name in new.columns]
-    have = Counter(_keys(old[columns])) if old is not None and not old.empty and set(columns) <= set(old.columns) else Counter()
-    out = []
-    for key, row in zip(_keys(new[columns]), new[columns].to_dict("records")):
-        if have[key]:
-            have[key] -= 1
-            continue
-        types = dict(spec.columns)
-        out.append({name: cell_value(value, types[name]) for name, value in row.items()})
-    return out
+    types = dict(spec.columns)
+    wanted: dict[tuple, list] = {}
+    for key, full, record in zip(_keys(new[group]), _keys(new[columns]), new[columns].to_dict("records")):
+        wanted.setdefault(key, []).append((full, {name: cell_value(value, types[name]) for name, value in record.items()}))
+    have: dict[tuple, list] = {}
+    if old is not None and not old.empty and set(columns) <= set(old.columns):
+        for sheet_row, key, full in zip(old.index, _keys(old[group]), _keys(old[columns])):
+            have.setdefault(key, []).append((sheet_row, full))
+    replaced_groups = {key for key, given in wanted.items()
+                       if Counter(f for f, _ in given) != Counter(f for _, f in have.get(key, []))}
+    if not replaced_groups:
+        return None
+    dropped = {sheet_row for key in replaced_groups for sheet_row, _ in have.get(key, [])}
+    kept = [row for row in rows if getattr(row, "row", None) not in dropped]
+    added = [record for key in wanted if key in replaced_groups for _, record in wanted[key]]
+    return kept + added, len(added), len(dropped)
 
 
 def _lists(book: FileBook, data: Inputs, as_of: dt.date) -> None:
@@ -62,24 +83,34 @@ def _lists(book: FileBook, data: Inputs, as_of: dt.date) -> None:
             book.set_setting(key, values[key])
 
 
-def build_keeping(source: str | Path, target: Path, as_of: dt.date | None = None) -> tuple[Result, int]:
+def build_keeping(source: str | Path, target: Path, as_of: dt.date | None = None) -> tuple[Result, int, int]:
     """Build ``target`` from the data folder ``source``, keeping the controller's work in it; returns the
-    result and how many rows of the data folder were added to the workbook's Tables."""
+    result, how many of the data folder's rows went into the workbook's Tables and how many of the
+    workbook's rows they replaced."""
     data = contract.load(source)
     as_of = as_of or data.model.default_as_of
     book = FileBook(target)
-    added = 0
+    year = book.inputs().model.fiscal_year
+    if data.model.fiscal_year != year:
+        raise InputError(str(target), f"--keep builds the workbook's own fiscal year {year}, and {source} is for "
+                                      f"{data.model.fiscal_year}; build the new year's workbook to a new file")
+    macro = target.suffix.lower() == ".xlsm"
+    if macro != book.pkg.has("xl/vbaProject.bin"):
+        raise InputError(str(target), f"--keep keeps the workbook as it is, and it is {'not ' if macro else ''}"
+                                      f"macro-enabled while its name ends in {target.suffix}; build it anew with --force")
+    added = replaced = 0
     for spec in SPECS + OPTIONAL:
-        rows = _missing_rows(data, book.inputs(), spec)
-        if not rows:
-            continue
         try:
             existing = book.table_rows(spec.table)
         except InputError:
             continue  # a Table the workbook does not have (an older version): the generated build adds it
+        merged = _merged_rows(data, book.inputs(), spec, existing)
+        if merged is None:
+            continue
+        rows, n_added, n_replaced = merged
         styles = {name: STYLE[vtype] for name, vtype in spec.columns if vtype in STYLE}
-        book.set_table_rows(spec.table, existing + rows, styles)
-        added += len(rows)
+        book.set_table_rows(spec.table, rows, styles)
+        added, replaced = added + n_added, replaced + n_replaced
     _lists(book, data, as_of)
     with tempfile.TemporaryDirectory(prefix="bc-keep-", dir=target.parent) as folder:
         merged = Path(folder) / target.name
@@ -95,4 +126,4 @@ def build_keeping(source: str | Path, target: Path, as_of: dt.date | None = None
         _complete_phasing(final, inputs, result)
         final.replace_generated(sheets.layouts(result))
         final.save(target)
-    return result, added
+    return result, added, replaced

@@ -9,6 +9,7 @@ import datetime as dt
 import zipfile
 
 import openpyxl
+import pytest
 from openpyxl.utils import range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 from typer.testing import CliRunner
@@ -76,7 +77,7 @@ def test_build_keep_carries_the_own_sheet_the_typed_row_and_the_name_over_and_ad
         fh.write("C14-99,2014-12-01,approved,mid_year,BU,guaranteed,,expense,1000,Midtvejsregulering 2,\n")
     result = runner.invoke(app, ["build", str(folder), "-o", str(path), "--keep"])
     assert result.exit_code == 0, result.stderr
-    assert "added 1 row" in result.stderr
+    assert "1 row of" in result.stderr and "replacing 0" in result.stderr
     changes = contract.load(path).changes
     assert {"X99", "C14-99"} <= set(changes["change_id"])
     with zipfile.ZipFile(path) as z:
@@ -85,19 +86,48 @@ def test_build_keep_carries_the_own_sheet_the_typed_row_and_the_name_over_and_ad
     assert (contract.load(path).changes["change_id"] == "C14-99").sum() == 1
 
 
-def test_build_keep_refuses_a_union_that_does_not_validate_naming_the_workbook(tmp_path):
+def test_build_keep_takes_the_data_folders_corrections_and_counts_nothing_twice(tmp_path):
+    """A change corrected in the data folder, and a month of actuals it gives anew, replace the workbook's
+    rows of that change and month: the figures equal a fresh build's, with the typed change on top."""
+    from budgetcontrol import contract
+    from budgetcontrol.engine import compute
     from helpers import copy_example
 
     folder = copy_example(tmp_path / "data")
     path = tmp_path / "that.xlsx"
     assert runner.invoke(app, ["build", str(folder), "-o", str(path)]).exit_code == 0
-    text = (folder / "budget.csv").read_text(encoding="utf-8").splitlines()
-    head, amount = text[1].rsplit(",", 1)
-    text[1] = f"{head},{float(amount) + 1}"  # the same budget line with another amount: typed and given twice
-    (folder / "budget.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
-    before = path.read_bytes()
+    append_table_row(path, "Changes", "Changes", ["X99", dt.date(2014, 11, 20), "approved", "supplementary", "BU", "service",
+                                                  "", "expense", 250, "Tastet i Excel", "BV-99"])
+    text = (folder / "changes.csv").read_text(encoding="utf-8").replace(",9861,", ",9900,")
+    (folder / "changes.csv").write_text(text, encoding="utf-8")
+    lines = (folder / "actuals.csv").read_text(encoding="utf-8").splitlines()
+    january = next(i for i, line in enumerate(lines) if line.startswith("2014-01,BU,service,,expense,"))
+    lines[january] = lines[january].rsplit(",", 1)[0] + ",156000"
+    (folder / "actuals.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = runner.invoke(app, ["build", str(folder), "-o", str(path), "--keep"])
-    assert result.exit_code == 2
-    line = result.stderr.strip()
-    assert len(line.splitlines()) == 1 and str(path) in line and "--keep" in line
+    assert result.exit_code == 0, result.stderr
+    fresh = tmp_path / "fresh.xlsx"
+    assert runner.invoke(app, ["build", str(folder), "-o", str(fresh)]).exit_code == 0
+    kept, built = compute(contract.load(path)), compute(contract.load(fresh))
+    line = ("BU", "service", "", "expense")
+    by = lambda r: r.lines.set_index(["sector", "category", "activity", "kind"])  # noqa: E731
+    assert by(kept).at[line, "corrected"] == pytest.approx(by(built).at[line, "corrected"] + 250)  # the typed X99
+    assert contract.load(path).actuals["amount"].sum() == pytest.approx(contract.load(fresh).actuals["amount"].sum())
+    assert len(contract.load(path).changes) == len(contract.load(fresh).changes) + 1
+
+
+def test_build_keep_refuses_another_fiscal_year_and_a_name_that_belies_the_package(tmp_path):
+    from helpers import copy_example
+
+    folder = copy_example(tmp_path / "data")
+    path = tmp_path / "that.xlsx"
+    assert runner.invoke(app, ["build", str(folder), "-o", str(path)]).exit_code == 0
+    renamed = tmp_path / "that.xlsm"
+    renamed.write_bytes(path.read_bytes())
+    result = runner.invoke(app, ["build", str(folder), "-o", str(renamed), "--keep"])
+    assert result.exit_code == 2 and "not macro-enabled while its name ends in .xlsm" in result.stderr
+    before = path.read_bytes()
+    other_year = EXAMPLE.parent / "aalborg-2019-bu"
+    result = runner.invoke(app, ["build", str(other_year), "-o", str(path), "--keep"])
+    assert result.exit_code == 2 and "fiscal year 2014" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert path.read_bytes() == before
