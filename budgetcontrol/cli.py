@@ -224,15 +224,16 @@ def refresh(
                 except OSError as exc:
                     raise InputError(str(workbook), f"cannot write the workbook: {exc.strerror or exc}") from None
     unit = report.result.inputs.model.unit
-    print(f"Actuals {report.month}: {report.rows_out} rows out, {report.rows_in} rows in"
-          + (f" ({report.ignored} rows of other months in the export left out)" if report.ignored else ""))
+    lines = [f"Actuals {report.month}: {report.rows_out} rows out, {report.rows_in} rows in"
+             + (f" ({report.ignored} rows of other months in the export left out)" if report.ignored else "")]
     for key, before, after in report.net_changes():
         change = "unchanged" if abs(after - before) < 0.005 else f"change {kroner(after - before)}"
-        print(f"  {'/'.join(key)} net {report.month}: {kroner(before)} -> {kroner(after)} {unit} ({change})")
-    print(f"  total net {report.month}: {kroner(float(report.before.sum()))} -> {kroner(float(report.after.sum()))} {unit}")
-    print(f"As-of date: {report.as_of_before.isoformat()} -> {report.as_of_after.isoformat()}")
+        lines.append(f"  {'/'.join(key)} net {report.month}: {kroner(before)} -> {kroner(after)} {unit} ({change})")
+    lines.append(f"  total net {report.month}: {kroner(float(report.before.sum()))} -> {kroner(float(report.after.sum()))} {unit}")
+    lines.append(f"As-of date: {report.as_of_before.isoformat()} -> {report.as_of_after.isoformat()}")
     failed = [c.key for c in report.result.checks if not c.ok]
-    print(f"wrote {workbook} (checks: {'OK' if not failed else 'BRUD ' + ', '.join(failed)})")
+    lines.append(f"wrote {workbook} (checks: {'OK' if not failed else 'BRUD ' + ', '.join(failed)})")
+    write_out("\n".join(lines) + "\n")  # the workbook is written: a full disk or closed pipe here is one line or quiet
 
 
 @app.command()
@@ -316,6 +317,8 @@ def rollup(
 def write_out(text: str) -> None:
     """Write an export to standard output: a full disk is one line and exit 2; a closed pipe (``| head``)
     ends the command quietly, as Unix tools do."""
+    if sys.stdout is None:  # started with standard output closed (>&-): nothing to write to
+        return
     try:
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -129,3 +129,24 @@ def test_build_check_over_a_workbook_with_excel_2010_features_prints_no_raw_warn
                           capture_output=True, text=True)
     assert done.returncode == 1  # stale: a sheet of the controller's own
     assert "Warning" not in done.stderr and "site-packages" not in done.stderr
+
+
+def test_a_csv_with_old_mac_line_endings_is_read_like_any_other(folder):
+    path = folder / "budget.csv"
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+    result = runner.invoke(app, ["export", str(folder), "--table", "summary", "--format", "csv"])
+    assert result.exit_code == 0, result.stderr
+    assert "010,service,net" in result.stdout or "BU,service,net" in result.stdout
+
+
+def test_a_recursive_yaml_alias_does_not_hang_the_reader(folder):
+    """A walk over the YAML nodes that remembers the ones it has seen (before, it never ended: a hang, not a
+    speed target; the generous timeout only turns a hang into a failure)."""
+    import subprocess
+    import sys
+
+    path = folder / "model.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "labels: &a {x: *a}\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "budgetcontrol", "export", str(folder), "--table", "summary"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode in (0, 2) and "Traceback" not in done.stderr

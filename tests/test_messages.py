@@ -138,3 +138,20 @@ def test_a_sheet_tag_with_an_end_tag_is_read_like_a_short_one(book):
     assert b"></sheet>" in zipfile.ZipFile(book).read("xl/workbook.xml")
     result = runner.invoke(app, ["refresh", str(book), "--actuals", str(JUNE)])
     assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize("back", [8, 400])
+def test_a_part_damaged_inside_the_package_is_refused_and_never_copied_on(book, back):
+    """One byte flipped in the compressed data of a part the refresh does not edit (the theme)."""
+    import struct
+
+    with zipfile.ZipFile(book) as z:
+        info = z.getinfo("xl/theme/theme1.xml")
+    raw = bytearray(book.read_bytes())
+    name_length, extra_length = struct.unpack("<HH", raw[info.header_offset + 26:info.header_offset + 30])
+    raw[info.header_offset + 30 + name_length + extra_length + info.compress_size - back] ^= 0xFF
+    book.write_bytes(bytes(raw))
+    before = book.read_bytes()
+    line = one_line(runner.invoke(app, ["refresh", str(book), "--actuals", str(JUNE)]))
+    assert "its package is damaged" in line and "theme1.xml" in line
+    assert book.read_bytes() == before

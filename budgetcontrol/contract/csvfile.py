@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,13 +87,15 @@ def text_of(data: bytes, file: str) -> tuple[str, str]:
 
 
 MAX_HEADER = 1024**2  # characters of a header line
+_LINE_END = re.compile(r"[\r\n]")
 MAX_COLUMNS = 1000
 MAX_CELL = 32_767  # Excel's limit on the characters of a cell: a longer text is refused, never cut
 
 
 def _header_line(text: str, file: str) -> str:
     """The first line, refused when it is over :data:`MAX_HEADER` characters (before any detection reads it)."""
-    end = text.find("\n", 0, MAX_HEADER + 2)
+    found = _LINE_END.search(text, 0, MAX_HEADER + 2)  # \n, \r\n, or a lone \r (old Mac exports)
+    end = found.start() if found else -1
     if end < 0 and len(text) > MAX_HEADER:
         raise InputError(file, f"the header line is over {MAX_HEADER:,} characters long; is this the export?", row=1)
     return text[:end if end >= 0 else len(text)].rstrip("\r")
@@ -114,6 +117,8 @@ def _sane_header(header: str, delimiter: str, quote: str, file: str) -> None:
 def _sane_cells(frame: pd.DataFrame, file: str) -> None:
     for column in frame.columns:
         lengths = frame[column].str.len()
+        if len(lengths) and lengths.max() > MAX_CELL // 2:  # Excel counts UTF-16 units: an emoji is two
+            lengths = lengths + frame[column].str.count("[\U00010000-\U0010FFFF]")
         if len(lengths) and lengths.max() > MAX_CELL:
             idx = lengths.idxmax()
             raise InputError(file, f"a text of {int(lengths.max()):,} characters ('{values.quoted(frame.at[idx, column])}'): "

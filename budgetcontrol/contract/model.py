@@ -249,9 +249,12 @@ MAX_CELL = 32_767  # Excel's limit on a cell's characters: a longer setting is r
 def _no_duplicate_keys(node: yaml.Node | None, file: str) -> None:
     """A key given twice in one mapping is refused (YAML would keep the last one without a word), and so is
     a text over Excel's cell limit (the Settings sheet would cut it)."""
-    stack = [node] if node is not None else []
+    stack, seen_nodes = ([node] if node is not None else []), set()
     while stack:
         node = stack.pop()
+        if id(node) in seen_nodes:  # an alias: that node is checked once (a recursive or nested alias too)
+            continue
+        seen_nodes.add(id(node))
         if isinstance(node, yaml.ScalarNode) and len(str(node.value)) > MAX_CELL:
             raise InputError(file, f"a text of {len(str(node.value)):,} characters ('{str(node.value)[:80]}…'): over "
                                    f"Excel's limit of {MAX_CELL:,} characters a cell", row=node.start_mark.line + 1)

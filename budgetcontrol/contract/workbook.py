@@ -252,7 +252,9 @@ def _what(value, wanted: str, file: str, where: dict) -> str:
     if value in ("", None):
         error = _error_value(file, where.get("sheet"), where.get("cell"))
         return f"the error {error}" if error else "empty"
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, bool):
+        return f"the value {'TRUE' if value else 'FALSE'}, not {wanted}"
+    if isinstance(value, (int, float)):
         return f"the number {int(value) if float(value).is_integer() else value}, not {wanted}"
     shown = str(value) if len(str(value)) <= 80 else str(value)[:80] + "…"
     return f"text {shown!r}, not {wanted}"

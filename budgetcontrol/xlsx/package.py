@@ -13,8 +13,9 @@ import html
 import posixpath
 import re
 import struct
+import zlib
 from dataclasses import dataclass
-from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+from zipfile import ZIP_DEFLATED, BadZipFile, ZipFile, ZipInfo
 
 from defusedxml import ElementTree
 
@@ -28,6 +29,31 @@ SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksh
 
 _SHEET = re.compile(r"<(?:\w+:)?sheet\b[^>]*?(?:/>|>\s*</(?:\w+:)?sheet>)")
 _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
+
+
+class DamagedPart(ValueError):
+    """A part whose bytes do not match the CRC the package records for it."""
+
+
+def _check(data: bytes, info: ZipInfo) -> None:
+    """The compressed bytes of an entry unpack to its recorded size and CRC (as reading it would check)."""
+    try:
+        if info.compress_type == ZIP_DEFLATED:
+            unpack = zlib.decompressobj(-15)
+            crc, size = 0, 0
+            for start in range(0, len(data), 1 << 20):
+                chunk = unpack.decompress(data[start:start + (1 << 20)])
+                crc, size = zlib.crc32(chunk, crc), size + len(chunk)
+            rest = unpack.flush()
+            crc, size = zlib.crc32(rest, crc), size + len(rest)
+        elif info.compress_type == 0:
+            crc, size = zlib.crc32(data), len(data)
+        else:
+            raise DamagedPart(f"{info.filename}: compressed in a way this tool does not copy")
+    except zlib.error as exc:
+        raise DamagedPart(f"{info.filename}: {exc}") from None
+    if crc != info.CRC or size != info.file_size:
+        raise DamagedPart(f"{info.filename}: its bytes do not match the package's check sum")
 
 
 @dataclass(frozen=True)
@@ -56,6 +82,7 @@ def _copy_compressed(source: ZipFile, info: ZipInfo, out: ZipFile, name: str | N
         data = fp.read(info.compress_size)
         if len(data) != info.compress_size:
             return False
+        _check(data, info)
         entry = copy.copy(info)
         if name is not None and name != info.filename:
             entry.filename, entry.orig_filename = name, name
@@ -72,6 +99,7 @@ def _copy_compressed(source: ZipFile, info: ZipInfo, out: ZipFile, name: str | N
         return True
     except (AttributeError, OSError, struct.error):
         return False
+    # DamagedPart goes to the caller: a damaged part is never copied on
 
 
 @dataclass
@@ -114,9 +142,13 @@ class Package:
         workbook never needs one, and the parts are edited as text here, not by a defusing parser."""
         for info in self.infos:
             if info.filename.endswith((".xml", ".rels", ".vml")):
-                with self.zip.open(info) as part:
-                    if b"<!DOCTYPE" in part.read(4096).upper():
-                        return info.filename
+                try:
+                    with self.zip.open(info) as part:
+                        head = part.read(4096)
+                except (zlib.error, BadZipFile, EOFError) as exc:
+                    raise DamagedPart(f"{info.filename}: {exc}") from None
+                if b"<!DOCTYPE" in head.upper():
+                    return info.filename
         return None
 
     # ---- parts ----

@@ -33,7 +33,7 @@ from budgetcontrol.contract.workbook import cells_of
 from budgetcontrol.sheets.layout import SheetLayout
 from budgetcontrol.sheets.names import ORDER
 from budgetcontrol.xlsx import table_body, vba, writer
-from budgetcontrol.xlsx.package import (REL_NS, SHEET_TYPE, WORKBOOK, WORKSHEET, Package, Rel, attributes)
+from budgetcontrol.xlsx.package import (DamagedPart, REL_NS, SHEET_TYPE, WORKBOOK, WORKSHEET, Package, Rel, attributes)
 from budgetcontrol.xlsx.excel_order import fonts_in_excel_order
 from budgetcontrol.xlsx.safe import write_atomically
 from budgetcontrol.xlsx.style_merge import StyleMerge
@@ -68,7 +68,10 @@ class FileBook:
         self.path = Path(path)
         self._inputs = contract.load(self.path)  # validates first: a bad workbook is refused before anything changes
         self.pkg = Package(io.BytesIO(self.path.read_bytes()))
-        declared = self.pkg.with_doctype()
+        try:
+            declared = self.pkg.with_doctype()
+        except DamagedPart as exc:
+            raise InputError(str(self.path), _damaged(exc)) from None
         if declared:
             raise InputError(str(self.path), f"refused: the part {declared} declares a document type (XML entities), "
                                              f"which no workbook needs; save it again from Excel")
@@ -192,11 +195,17 @@ class FileBook:
         if self.layouts:
             self._move_in(self.layouts)
         self._full_calculation_on_load()
-        write_atomically(Path(target or self.path), self.pkg.save)
+        try:
+            write_atomically(Path(target or self.path), self.pkg.save)
+        except DamagedPart as exc:
+            raise InputError(str(self.path), _damaged(exc)) from None
 
     def pkg_save_to(self, path: Path) -> None:
         """The package as edited so far, written to ``path`` (a scratch copy: no backup, not atomic)."""
-        self.pkg.save(path)
+        try:
+            self.pkg.save(path)
+        except DamagedPart as exc:
+            raise InputError(str(self.path), _damaged(exc)) from None
 
     def _move_in(self, layouts: list[SheetLayout]) -> None:
         names = {s["name"] for s in self.pkg.sheets()}
@@ -359,6 +368,11 @@ def _calculated_columns(table_xml: str) -> list[tuple[str, str]]:
         if formula:
             out.append((attributes(m.group(0)).get("name"), html.unescape(formula.group(1))))
     return out
+
+
+def _damaged(exc: Exception) -> str:
+    return (f"cannot read the workbook: its package is damaged ({str(exc)[:120]}); open it in Excel and save it "
+            f"again, or take the last version from the backups")
 
 
 def _name_key(tag: str) -> tuple[str, str | None]:
