@@ -24,15 +24,21 @@ TABLES = {"budget": "Budget", "changes": "Changes", "actuals": "Actuals", "phasi
 SHOWN = 3  # items named in the one line; the rest counted
 
 
-def _norm(v):
-    if isinstance(v, float):
-        return round(v, 6)
-    return v if isinstance(v, (int, str)) else str(v)
-
-
-def _keys(frame: pd.DataFrame) -> list[tuple]:
-    """Each row as a comparable tuple (amounts to six decimals, dates as text)."""
-    return [tuple(_norm(v) for v in row) for row in frame.itertuples(index=False)]
+def _keys(frame: pd.DataFrame) -> list[int]:
+    """Each row as a comparable key (a hash of its values: amounts to six decimals, dates as dates, codes
+    as texts), computed for the whole column at once."""
+    if frame.empty:
+        return []
+    canonical = pd.DataFrame(index=frame.index)
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(column):
+            canonical[name] = column.astype("datetime64[ns]").astype("int64")
+        elif pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+            canonical[name] = column.astype("float64").round(6)
+        else:
+            canonical[name] = column.astype(str)
+    return pd.util.hash_pandas_object(canonical, index=False).tolist()
 
 
 def dropped(existing: Path, inputs: Inputs, layouts: list[SheetLayout], weights: pd.DataFrame | None = None) -> list[str]:
@@ -61,11 +67,59 @@ def dropped(existing: Path, inputs: Inputs, layouts: list[SheetLayout], weights:
             n = sum(missing.values())
             first = next((idx for idx, row in zip(before.index, keys) if row in missing), None)
             out.append(f"{n} row{'s' if n != 1 else ''} of the {table} Table" + (f" (row {first} …)" if first is not None else ""))
+    out += _own_columns_and_cells(existing, package, layouts)
     own = {n for layout in layouts for n in layout.names} | {name for _, _, name, _ in ROWS if name}
     for m in re.finditer(r'<definedName\b[^>]*\bname="([^"]+)"', package.text("xl/workbook.xml")):
         name = m.group(1)
         if not name.startswith("_xlnm.") and name not in own:
             out.append(f"defined name '{name}'")
+    return out
+
+
+def _own_columns_and_cells(existing: Path, package, layouts: list[SheetLayout]) -> list[str]:
+    """Columns a controller added to an input Table, and cells of their own on an input sheet (outside its
+    Tables and the cells the build writes there)."""
+    from openpyxl.utils import get_column_letter, range_boundaries
+    from python_calamine import CalamineWorkbook
+
+    from budgetcontrol.xlsx.package import attributes
+
+    inputs = {layout.name: layout for layout in layouts if layout.role == "input"}
+    wanted = {t.name: t.columns for layout in inputs.values() for t in layout.tables}
+    out, areas = [], {}
+    for sheet in package.sheets():
+        for rel in package.rels(sheet["part"] or ""):
+            if not rel.type.endswith("/table") or not package.has(rel.target):
+                continue
+            xml = package.text(rel.target)
+            tag = attributes(re.search(r"<(?:\w+:)?table\b[^>]*>", xml).group(0))
+            columns = [attributes(m.group(0)).get("name") for m in re.finditer(r"<(?:\w+:)?tableColumn\b[^>]*>", xml)]
+            name = tag.get("displayName")
+            extra = [c for c in columns if name in wanted and c not in wanted[name]]
+            out += [f"column '{c}' of the {name} Table" for c in extra]
+            areas.setdefault(sheet["name"], []).append(range_boundaries(tag.get("ref", "A1:A1")))
+    book = CalamineWorkbook.from_path(str(existing))
+    for title, layout in inputs.items():
+        if title not in book.sheet_names:
+            continue
+        sheet = book.get_sheet_by_name(title)
+        spans = areas.get(title, [])
+        below = None  # where the cells end, when nothing can stand beside or below its Tables
+        if spans and all(c1 == 1 for c1, _, _, _ in spans) and sheet.width <= min(c2 for _, _, c2, _ in spans):
+            below = min(r1 for _, r1, _, _ in spans)  # the rows above the first Table hold all there is to check
+        grid = sheet.to_python(skip_empty_area=False, nrows=below)
+        found = None
+        for r, row in enumerate(grid, start=1):
+            area = next(((c1, c2) for c1, r1, c2, r2 in areas.get(title, []) if r1 <= r <= r2), None)
+            candidates = range(1, len(row) + 1) if area is None else \
+                list(range(1, min(area[0], len(row) + 1))) + list(range(area[1] + 1, len(row) + 1))  # beside the Table only
+            for c in candidates:
+                if row[c - 1] not in ("", None) and (r, c) not in layout.cells:
+                    found = f"{get_column_letter(c)}{r}"
+                    break
+            if found:
+                out.append(f"your cells on the sheet '{title}' ({found} …)")
+                break
     return out
 
 

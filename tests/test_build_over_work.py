@@ -131,3 +131,23 @@ def test_build_keep_refuses_another_fiscal_year_and_a_name_that_belies_the_packa
     result = runner.invoke(app, ["build", str(other_year), "-o", str(path), "--keep"])
     assert result.exit_code == 2 and "fiscal year 2014" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert path.read_bytes() == before
+
+
+def test_a_build_over_an_own_column_in_a_table_or_an_own_note_on_an_input_sheet_is_refused(tmp_path):
+    path = built(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Budget"]
+    t = ws.tables["Budget"]
+    c1, r1, c2, r2 = range_boundaries(t.ref)
+    ws.cell(r1, c2 + 1, "note")
+    from openpyxl.worksheet.table import TableColumn
+
+    t.tableColumns.append(TableColumn(id=len(t.tableColumns) + 1, name="note"))
+    t.ref = t.autoFilter.ref = f"A{r1}:{openpyxl.utils.get_column_letter(c2 + 1)}{r2}"
+    ws.cell(r1 + 1, c2 + 1, "husk")
+    wb["Changes"]["P2"] = "spørg økonomi"
+    wb.save(path)
+    result = runner.invoke(app, ["build", str(EXAMPLE), "-o", str(path)])
+    assert result.exit_code == 2
+    line = result.stderr.strip()
+    assert "column 'note' of the Budget Table" in line and "your cells on the sheet 'Changes' (P2" in line
