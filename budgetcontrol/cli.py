@@ -50,10 +50,18 @@ def _check_year(as_of: Optional[dt.date], fiscal_year: int) -> None:
 
 @contextlib.contextmanager
 def _user_errors() -> Iterator[None]:
+    import zipfile
+    import zlib
+
     try:
         yield
     except InputError as exc:
         err.print(f"error: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a workbook damaged where no reader looked before
+        said = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
+        err.print(f"error: cannot read the workbook: its package is damaged ({said}); open it in Excel and save it "
+                  f"again, or take the last version from the backups", markup=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 import pandas as pd
@@ -293,15 +294,18 @@ def totals_rows(path: Path) -> dict[str, int]:
     """{Table name: 1} for each Table with Excel's Total Row ticked (Table Design → Total Row): that row is
     part of the Table, below its body; calamine's extent of the Table leaves it out."""
     out = {}
-    with zipfile.ZipFile(path) as package:
-        for name in package.namelist():
-            if name.startswith("xl/tables/") and name.endswith(".xml"):
-                head = package.open(name).read(4096).decode("utf-8", "replace")
-                tag = re.search(r"<(?:\w+:)?table\b[^>]*>", head)
-                count = re.search(r'\stotalsRowCount="(\d+)"', tag.group(0)) if tag else None
-                display = re.search(r'\sdisplayName="([^"]*)"', tag.group(0)) if tag else None
-                if count and display and int(count.group(1)):
-                    out[display.group(1)] = int(count.group(1))
+    try:
+        with zipfile.ZipFile(path) as package:
+            heads = {name: package.open(name).read(4096).decode("utf-8", "replace") for name in package.namelist()
+                     if name.startswith("xl/tables/") and name.endswith(".xml")}
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
+        raise InputError(str(path), _unreadable(exc)) from None
+    for head in heads.values():
+        tag = re.search(r"<(?:\w+:)?table\b[^>]*>", head)
+        count = re.search(r'\stotalsRowCount="(\d+)"', tag.group(0)) if tag else None
+        display = re.search(r'\sdisplayName="([^"]*)"', tag.group(0)) if tag else None
+        if count and display and int(count.group(1)):
+            out[display.group(1)] = int(count.group(1))
     return out
 
 
