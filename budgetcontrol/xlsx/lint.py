@@ -35,7 +35,7 @@ MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
-_FORMULA = re.compile(r"<(?:\w+:)?(f|formula|formula1|formula2|calculatedColumnFormula)(?:\s[^>]*)?>(.*?)</(?:\w+:)?\1>", re.S)
+_FORMULA = re.compile(r"<(?:\w+:)?(f|formula|formula1|formula2|calculatedColumnFormula)(?:\s[^>]*)?>([^<]*)</(?:\w+:)?\1>")
 _STRING = re.compile(r'"(?:[^"]|"")*"')
 _QUOTED_SHEET = re.compile(r"'(?:[^']|'')*'!")
 _FUNCTION = re.compile(r"(?<![\w.\]])((?:_xlfn\.|_xlws\.)?[A-Za-z][\w.]*)\(")
