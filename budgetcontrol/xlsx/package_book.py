@@ -145,7 +145,7 @@ class FileBook:
         m = re.search(rf'<row\b[^>]*?\sr="{last_row}"[^>]*?(?:/>|>.*?</row>)', xml, re.S)
         if not m:
             return {}
-        return {c: int(s) for c, cell in table_body._parse_row(m.group(0)).cells.items()
+        return {c: int(s) for c, cell in table_body.parse_row(m.group(0)).cells.items()
                 for s in re.findall(r'\ss="(\d+)"', cell[:cell.index(">")])}
 
     def _style_index(self, key: str) -> int:
@@ -181,11 +181,11 @@ class FileBook:
         if m is None:
             raise InputError(str(self.path), f"setting '{key}' is in a row the Settings sheet's part does not hold as a row "
                                              f"element; open the workbook in Excel and save it again", sheet=SETTINGS)
-        cells = table_body._parse_row(m.group(0))
+        cells = table_body.parse_row(m.group(0))
         old = cells.cells.get(VALUE, "")
         kept_style = re.search(r'\ss="(\d+)"', old[:old.index(">")]) if old else None
-        cells.cells[VALUE] = table_body._value_cell(f"{_letter(VALUE)}{row}", value, int(kept_style.group(1)) if kept_style else 0)
-        self.pkg.write(part, xml[:m.start()] + table_body._row_xml(row, cells) + xml[m.end():])
+        cells.cells[VALUE] = table_body.value_cell(f"{_letter(VALUE)}{row}", value, int(kept_style.group(1)) if kept_style else 0)
+        self.pkg.write(part, xml[:m.start()] + table_body.row_xml(row, cells) + xml[m.end():])
 
     # ---- generated sheets ----
     def replace_generated(self, layouts: list[SheetLayout]) -> None:

@@ -45,7 +45,7 @@ class Cells:
     cells: dict[int, str]
 
 
-def _parse_row(xml: str) -> Cells:
+def parse_row(xml: str) -> Cells:
     head = xml[:xml.index(">") + 1]
     attrs = re.sub(r'\s(r|spans)="[^"]*"', "", head[4:-1].rstrip("/")).strip()
     cells, last = {}, 0
@@ -57,7 +57,7 @@ def _parse_row(xml: str) -> Cells:
     return Cells(attrs, cells)
 
 
-def _row_xml(number: int, row: Cells) -> str:
+def row_xml(number: int, row: Cells) -> str:
     attrs = f" {row.attrs}" if row.attrs else ""
     if not row.cells:
         return f'<row r="{number}"{attrs}/>'
@@ -112,7 +112,7 @@ def unshare(xml: str) -> str:
     return _CELL.sub(full, xml)
 
 
-def _value_cell(ref: str, value, style: int) -> str | None:
+def value_cell(ref: str, value, style: int) -> str | None:
     s = f' s="{style}"' if style else ""
     if value is None or (isinstance(value, str) and value == "") or stream._is_missing(value):
         return f'<c r="{ref}"{s}/>' if style else None
@@ -162,7 +162,7 @@ def rewrite(xml: str, header_row: int, first_col: int, last_col: int, last_row: 
 
     def cells(r: int) -> Cells:
         if r not in parsed:
-            parsed[r] = _parse_row(old[r]) if r in old else Cells("", {})
+            parsed[r] = parse_row(old[r]) if r in old else Cells("", {})
         return parsed[r]
 
     table_cols = range(first_col, last_col + 1)
@@ -181,15 +181,15 @@ def rewrite(xml: str, header_row: int, first_col: int, last_col: int, last_row: 
                 if value in (None, "") and calculated and c in calculated:
                     value = _Formula(Translator("=" + calculated[c], f"{get_column_letter(c)}{header_row + 1}")
                                      .translate_formula(f"{get_column_letter(c)}{r}"))
-                made = _value_cell(f"{get_column_letter(c)}{r}", value, styles.get(c, 0))
+                made = value_cell(f"{get_column_letter(c)}{r}", value, styles.get(c, 0))
                 if made:
                     target.cells[c] = made
-        out[r] = _row_xml(r, target)
+        out[r] = row_xml(r, target)
     for r in range(max(new_last + 1, first), span_end + 1):  # rows the body no longer reaches: their other cells stay
         if r in old:
             rest = Cells(cells(r).attrs, {c: v for c, v in cells(r).cells.items() if c not in table_cols})
             if rest.cells:
-                out[r] = _row_xml(r, rest)
+                out[r] = row_xml(r, rest)
     text = "".join(out[r] for r in sorted(out))
     if inside:
         return xml[:rows[inside[0]].start()] + text + xml[rows[inside[-1]].end():]
