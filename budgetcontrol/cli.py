@@ -122,9 +122,9 @@ def build(
                 return
             layouts = building.layouts_for(result, output)
             drops = []
-            if output.is_file():
-                from budgetcontrol import overwrite
+            from budgetcontrol import overwrite
 
+            if output.is_file():
                 drops = overwrite.dropped(output, inputs, layouts, result.weights)
                 if drops and not force:
                     raise InputError(str(output), f"holds work a build would drop: {overwrite.summary(drops)}; bring a "
@@ -137,8 +137,6 @@ def build(
                 except OSError as exc:
                     raise InputError(str(output), f"cannot write the workbook: {exc.strerror or exc}") from None
             if drops:
-                from budgetcontrol import overwrite
-
                 kept = safe.backups(output)
                 err.print(f"dropped: {overwrite.summary(drops)}; the previous version is {kept[-1] if kept else 'not kept'}",
                           markup=False, soft_wrap=True)

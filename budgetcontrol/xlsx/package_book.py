@@ -84,27 +84,37 @@ class FileBook:
         return self._inputs
 
     # ---- Tables ----
+    def _table_tag(self, table_part: str) -> dict[str, str]:
+        """The attributes of a Table part's ``<table>`` element (displayName, ref, totalsRowCount …)."""
+        return attributes(re.search(r"<(?:\w+:)?table\b[^>]*>", self.pkg.text(table_part)).group(0))
+
+    def _tables(self) -> dict[str, tuple[str, str, str]]:
+        """{Table name: (sheet name, sheet part, Table part)} of every Table in the workbook."""
+        return {self._table_tag(rel.target).get("displayName"): (sheet["name"], sheet["part"], rel.target)
+                for sheet in self.pkg.sheets() for rel in self.pkg.rels(sheet["part"] or "")
+                if rel.type == TABLE and self.pkg.has(rel.target)}
+
     def _table(self, name: str) -> tuple[str, str, str]:
         """(sheet name, sheet part, Table part) of the Table ``name``."""
-        for sheet in self.pkg.sheets():
-            for rel in self.pkg.rels(sheet["part"] or ""):
-                if rel.type == TABLE and self.pkg.has(rel.target):
-                    head = self.pkg.text(rel.target)[:2000]
-                    if attributes(re.search(r"<(?:\w+:)?table\b[^>]*>", head).group(0)).get("displayName") == name:
-                        return sheet["name"], sheet["part"], rel.target
-        raise InputError(str(self.path), f"the workbook has no Excel Table named '{name}'")
+        found = self._tables().get(name)
+        if found is None:
+            raise InputError(str(self.path), f"the workbook has no Excel Table named '{name}'")
+        return found
 
     def _ref(self, table_part: str) -> tuple[int, int, int, int]:
-        tag = re.search(r"<(?:\w+:)?table\b[^>]*>", self.pkg.text(table_part)).group(0)
-        return range_boundaries(attributes(tag)["ref"])
+        return range_boundaries(self._table_tag(table_part)["ref"])
+
+    def _reader(self) -> CalamineWorkbook:
+        """The workbook as read from disk (python-calamine), opened once."""
+        if self._calamine is None:
+            self._calamine = CalamineWorkbook.from_path(str(self.path), load_tables=True)
+        return self._calamine
 
     def table_rows(self, name: str) -> list[dict]:
         """The body rows of a Table as {header: value}, every column (also ones a controller added)."""
         sheet, _, part = self._table(name)
         c1, r1, c2, r2 = self._ref(part)
-        if self._calamine is None:
-            self._calamine = CalamineWorkbook.from_path(str(self.path), load_tables=True)
-        body = self._calamine.get_table_by_name(name)
+        body = self._reader().get_table_by_name(name)
         headers = list(body.columns)
         out = []
         for i, values in enumerate(cells_of(body, str(self.path), sheet)):
@@ -124,7 +134,7 @@ class FileBook:
         headers = [attributes(m.group(0)).get("name") for m in re.finditer(r"<(?:\w+:)?tableColumn\b[^>]*>", table_xml)]
         column = {h: c1 + i for i, h in enumerate(headers)}
         xml = _editable(self.pkg.text(sheet_part), sheet_part, str(self.path))
-        totals = int(attributes(re.search(r"<(?:\w+:)?table\b[^>]*>", table_xml).group(0)).get("totalsRowCount", 0) or 0)
+        totals = int(self._table_tag(table_part).get("totalsRowCount", 0) or 0)
         template = self._last_row_styles(xml, r1, r2 - totals)
         cell_styles = {c: template.get(c) or (self._style_index(styles[h]) if h in styles else 0) for h, c in column.items()}
         body = [table_body.Kept(row.row) if isinstance(row, Row) else {column[h]: v for h, v in row.items() if h in column}
@@ -170,9 +180,7 @@ class FileBook:
         part = next((s["part"] for s in self.pkg.sheets() if s["name"] == SETTINGS), None)
         if part is None:
             raise InputError(str(self.path), "the workbook has no Settings sheet", sheet=SETTINGS)
-        if self._calamine is None:
-            self._calamine = CalamineWorkbook.from_path(str(self.path), load_tables=True)
-        grid = cells_of(self._calamine.get_sheet_by_name(SETTINGS), str(self.path), SETTINGS, skip_empty_area=False)
+        grid = cells_of(self._reader().get_sheet_by_name(SETTINGS), str(self.path), SETTINGS, skip_empty_area=False)
         row = next((i + 1 for i, r in enumerate(grid) if len(r) >= KEY and r[KEY - 1] == key), None)
         if row is None:
             raise InputError(str(self.path), f"setting '{key}' is missing (column A of the Settings sheet)", sheet=SETTINGS)
@@ -209,11 +217,7 @@ class FileBook:
 
     def _move_in(self, layouts: list[SheetLayout]) -> None:
         names = {s["name"] for s in self.pkg.sheets()}
-        tables = set()
-        for s in self.pkg.sheets():
-            for rel in self.pkg.rels(s["part"] or ""):
-                if rel.type == TABLE and self.pkg.has(rel.target):
-                    tables.add(attributes(re.search(r"<(?:\w+:)?table\b[^>]*>", self.pkg.text(rel.target)).group(0)).get("displayName"))
+        tables = set(self._tables())
         missing = [l for l in layouts if l.role == "input" and l.tables and l.tables[0].name not in tables]
         for layout in missing:
             if layout.name in names:
