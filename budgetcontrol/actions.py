@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Protocol
 
-from budgetcontrol.danish import kroner
+from budgetcontrol.danish import kroner, with_unit
 from budgetcontrol.contract.errors import InputError
 from budgetcontrol.engine import compute
 from budgetcontrol.engine.checks import Check
@@ -80,7 +80,8 @@ def refresh(book: Book, ui: UI) -> Report | None:
              + (f" ({report.ignored} rækker fra andre måneder sprunget over)" if report.ignored else "") + ".",
              f"Opgørelsesdato: {report.as_of_before.isoformat()} → {report.as_of_after.isoformat()}."]
     for (sector, category), before, after in report.net_changes():
-        lines.append(f"{sector} / {category}: {kroner(before)} → {kroner(after)}")
+        unit = report.result.inputs.model.unit
+        lines.append(f"{sector} / {category}: {with_unit(before, unit)} → {with_unit(after, unit)}")
     ui.alert("\n".join(lines))
     return report
 

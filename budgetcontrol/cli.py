@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 from budgetcontrol.contract.errors import InputError
-from budgetcontrol.danish import kroner
+from budgetcontrol.danish import kroner, with_unit
 from budgetcontrol.contract.model import FORECASTS
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
@@ -233,9 +233,10 @@ def refresh(
     lines = [f"Actuals {report.month}: {report.rows_out} rows out, {report.rows_in} rows in"
              + (f" ({report.ignored} rows of other months in the export left out)" if report.ignored else "")]
     for key, before, after in report.net_changes():
-        change = "unchanged" if abs(after - before) < 0.005 else f"change {kroner(after - before)}"
-        lines.append(f"  {'/'.join(key)} net {report.month}: {kroner(before)} -> {kroner(after)} {unit} ({change})")
-    lines.append(f"  total net {report.month}: {kroner(float(report.before.sum()))} -> {kroner(float(report.after.sum()))} {unit}")
+        change = "unchanged" if abs(after - before) < 0.005 else f"change {with_unit(after - before, unit)}"
+        lines.append(f"  {'/'.join(key)} net {report.month}: {with_unit(before, unit)} -> {with_unit(after, unit)} ({change})")
+    lines.append(f"  total net {report.month}: {with_unit(float(report.before.sum()), unit)} -> "
+                 f"{with_unit(float(report.after.sum()), unit)}")
     lines.append(f"As-of date: {report.as_of_before.isoformat()} -> {report.as_of_after.isoformat()}")
     failed = [c.key for c in report.result.checks if not c.ok]
     lines.append(f"wrote {workbook} (checks: {'OK' if not failed else 'BRUD ' + ', '.join(failed)})")

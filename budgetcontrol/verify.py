@@ -7,6 +7,7 @@ so a stale or hand-damaged output sheet shows up as mismatches.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import tempfile
 from dataclasses import dataclass
@@ -14,10 +15,15 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
+from dataclasses import replace
+
 from budgetcontrol import contract, sheets
+from budgetcontrol.contract.tables import Inputs
 from budgetcontrol.engine import compute
 from budgetcontrol.recalc import recalculate
+from budgetcontrol.sheets import ledger
 from budgetcontrol.sheets.layout import SheetLayout, ref
+from budgetcontrol.sheets.names import AUDIT, LEDGER
 
 TOLERANCE = 0.0005  # far below the krone; only float noise may differ
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -86,7 +92,46 @@ def _errors_rechecked(mismatches: list[Mismatch], recalculated: str | Path) -> l
 
 
 def verify(workbook: str | Path) -> tuple[list[Mismatch], int]:
-    result = compute(contract.load(workbook))
-    layouts = sheets.layouts(result)
+    inputs = contract.load(workbook)
     with tempfile.TemporaryDirectory(prefix="bc-verify-") as tmp:
-        return compare(layouts, recalculate(workbook, tmp))
+        return compare(expected_layouts(inputs, workbook), recalculate(workbook, tmp))
+
+
+def expected_layouts(inputs: Inputs, workbook: str | Path) -> list[SheetLayout]:
+    """The sheets as the workbook's formulas must compute them. Rows typed into the input Tables in Excel
+    since the workbook was written count in every figure, by the formulas themselves; only the Ledger and
+    the drill-down (Audit) still hold the rows as written, and the Checks sheet the checks as written,
+    until the next refresh: those are laid out from the rows as written."""
+    written = _written_rows(workbook)
+    typed = {table: int((frame.index >= _first_body_row(inputs, table) + written[table]).sum())
+             for table, frame in _frames(inputs).items() if table in written}
+    result = compute(inputs)
+    if not any(typed.values()):
+        return sheets.layouts(result)
+    then = compute(replace(inputs, table_rows={**inputs.table_rows, **written},
+                           **{key: frame[frame.index < _first_body_row(inputs, table) + written[table]]
+                              for key, (table, frame) in zip(("budget", "changes", "actuals"), _frames(inputs).items())}))
+    now = {c.key: c for c in result.checks}
+    as_written = [now[c.key] for c in then.checks if c.key in now]  # a zero-sum change typed since has no row yet
+    fresh = sheets.layouts(replace(result, checks=as_written), typed)
+    old = {layout.name: layout for layout in sheets.layouts(then) if layout.name in (LEDGER, AUDIT)}
+    return [old.get(layout.name, layout) for layout in fresh]
+
+
+def _frames(inputs: Inputs) -> dict:
+    return {"Budget": inputs.budget, "Changes": inputs.changes, "Actuals": inputs.actuals}
+
+
+def _first_body_row(inputs: Inputs, table: str) -> int:
+    return inputs.table_headers[table][1] + 1  # 0-based first body row -> the 1-based sheet row of the index
+
+
+def _written_rows(workbook: str | Path) -> dict[str, int]:
+    """The rows of each input Table the Ledger summed when the workbook was written (none for a data folder)."""
+    if Path(workbook).suffix.lower() not in (".xlsx", ".xlsm"):
+        return {}
+    wb = CalamineWorkbook.from_path(str(workbook))
+    if LEDGER not in wb.sheet_names:
+        return {}
+    sheet = wb.get_sheet_by_name(LEDGER)
+    return ledger.written_rows(list(itertools.islice(sheet.iter_rows(), ledger.SETTING_ROW + 1)))

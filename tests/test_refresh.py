@@ -69,7 +69,7 @@ def test_refresh_equals_a_fresh_build_with_the_month_in_the_data(tmp_path):
     assert result.exit_code == 0, result.stderr
     assert "Actuals 2014-06: 0 rows out, 7 rows in" in result.stdout
     assert "As-of date: 2014-05-31 -> 2014-06-30" in result.stdout
-    assert "total net 2014-06: 0 -> 142.674 1.000 kr." in result.stdout
+    assert "total net 2014-06: 0 t.kr. -> 142.674 t.kr." in result.stdout
     refreshed = export_csv(book, "monthly")
     assert refreshed["month"].iloc[-1] == "2014-06"
     pd.testing.assert_frame_equal(refreshed, export_csv(EXAMPLE, "monthly", "2014-06-30"))

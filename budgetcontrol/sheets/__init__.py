@@ -12,7 +12,8 @@ from budgetcontrol.sheets.layout import SheetLayout, range_ref
 from budgetcontrol.sheets.names import ORDER
 
 
-def layouts(result: Result) -> list[SheetLayout]:
+def layouts(result: Result, typed: dict[str, int] | None = None) -> list[SheetLayout]:
+    """``typed``: rows typed into the input Tables since the workbook was written (``verify``)."""
     data = result.inputs
     line_rows = {tuple(key): corrected.FIRST + i
                  for i, key in enumerate(result.lines[corrected.KEYS].itertuples(index=False))}
@@ -35,7 +36,7 @@ def layouts(result: Result) -> list[SheetLayout]:
         summary_sheet,
         corrected.layout(result, audit.rows_by_line(result)),
         audit.layout(result, line_rows),
-        checks.layout(result, anchors, status_total),
+        checks.layout(result, anchors, status_total, typed),
         settings_sheet,
         *inputs.layouts(data, result.weights),
     ]

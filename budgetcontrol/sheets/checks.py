@@ -22,7 +22,7 @@ LABELS = {
     "summary_corrected": "Sektoroversigt: korrigeret budget i alt = 'Corrected budget'",
     "summary_actual": "Sektoroversigt: regnskab i alt = Actuals-tabellen til og med opgørelsesmåneden",
     "groups_add_up": "I alt Drift + I alt Anlæg = I alt",
-    "drilldown_complete": "Ændringssporet (Audit) dækker alle godkendte ændringer (ellers: opdater projektmappen)",
+    "drilldown_complete": "Ændringssporet (Audit) og ændringer tastet siden sidste opdatering dækker alle godkendte ændringer",
     "lines_in_budget": "Ændringer posteret på linjer, der ikke findes i oprindeligt budget (antal linjer)",
     "zero_sum_total": "Ændringer af nulsumstyper (omplaceringer) netter til 0 i alt",
     "amounts_numeric": "Beløbsceller med tekst i Budget, Changes og Actuals (antal)",
@@ -56,7 +56,8 @@ def _formulas(result: Result, anchors: Anchors, status_total: str) -> dict[str, 
         "summary_corrected": (grand(CORR_NET), cb("corrected")),
         "summary_actual": (grand(ACT_NET), f.sumifs("Actuals[amount]", f.actual_to_date())),
         "groups_add_up": (f.plus([anchors.cell(r, CORR_NET) for r in anchors.groups.values()]), grand(CORR_NET)),
-        "drilldown_complete": (f"SUM({audit.counted_range(result)})", cb("approved")),
+        "drilldown_complete": (f"SUM({audit.counted_range(result)})+{f.typed_sum('Changes[amount]', f.counted())}",
+                               cb("approved")),
         "lines_in_budget": (f"COUNTIF({corrected.column_range(result, 'in_budget')},0)", "0"),
         "zero_sum_total": (zero_sum, "0"),
         "amounts_numeric": ("+".join(amount(t) for t in ("Budget", "Changes", "Actuals")), "0"),
@@ -64,11 +65,17 @@ def _formulas(result: Result, anchors: Anchors, status_total: str) -> dict[str, 
         "status_actual": (status_total, f.sumifs("Actuals[amount]", f.actual_to_date())),
         "forecast_counted": ("SUM(LF_Controller)", "SUM(Forecast[amount])"),
         "outer_budget_counted": ("SUM(LF_Adopted)", "COUNT(OuterBudget[amount])"),
-        "ledger_budget": (f.summarised_rows("Budget"), f.ledger_total("BudgetByLine")),
-        "ledger_changes": (f.summarised_rows("Changes"), f.ledger_total("ChangesByAuditRow")),
-        "ledger_actuals": (f.summarised_rows("Actuals"), f.ledger_total("ActualsByLine")),
+        "ledger_budget": (ledger_side("Budget"), f"{f.ledger_total('BudgetByLine')}+{f.typed_total('Budget[amount]')}"),
+        "ledger_changes": (ledger_side("Changes"), f"{f.ledger_total('ChangesByAuditRow')}+{f.typed_total('Changes[amount]')}"),
+        "ledger_actuals": (ledger_side("Actuals"), f"{f.ledger_total('ActualsByLine')}+{f.typed_total('Actuals[amount]')}"),
         "dates_valid": ("COUNTA(Changes[date])-COUNT(Changes[date])+COUNTA(Actuals[month])-COUNT(Actuals[month])", "0"),
     }
+
+
+def ledger_side(table: str) -> str:
+    """The Table's rows the Ledger summed, as they stand now, plus the rows typed below them since: an
+    edit to a summed row breaks the check, a typed row is on both sides."""
+    return f"{f.summarised_rows(table)}+{f.typed_total(f.column(table, 'amount'))}"
 
 
 def status_cell(result: Result, key: str) -> str:
@@ -76,8 +83,14 @@ def status_cell(result: Result, key: str) -> str:
     return ref(FIRST + [c.key for c in result.checks].index(key), STATUS)
 
 
-def layout(result: Result, anchors: Anchors, status_total: str) -> SheetLayout:
-    """``status_total``: the Status sheet's cell of the grand total's actuals to date."""
+TYPED_TABLES = ("Budget", "Changes", "Actuals")
+TYPED_LABEL = ("Rækker tastet i {table} efter sidste opdatering (oplysning, ikke et brud): de tæller i alle tal; "
+               "ændringssporet og Ledger viser dem efter næste opdatering")
+
+
+def layout(result: Result, anchors: Anchors, status_total: str, typed: dict[str, int] | None = None) -> SheetLayout:
+    """``status_total``: the Status sheet's cell of the grand total's actuals to date; ``typed``: the rows typed
+    into each input Table below the ones the Ledger summed (none in a workbook as written)."""
     sheet = SheetLayout(CHECKS, "check")
     sheet.put(1, 1, "Kontroller", "title")
     sheet.put(2, 1, "Status:", "subtitle")
@@ -108,6 +121,10 @@ def layout(result: Result, anchors: Anchors, status_total: str) -> SheetLayout:
             sheet.put(r, DETAIL, check.detail, "text")
         r += 1
     last = r - 1
+    for i, table in enumerate(TYPED_TABLES):
+        row = last + 2 + i
+        sheet.put(row, LABEL, TYPED_LABEL.format(table=table), "note")
+        sheet.formula(row, LEFT, f.typed_rows(f.column(table, "amount")), float((typed or {}).get(table, 0)), "integer")
     all_ok = all(c.ok for c in result.checks)
     sheet.formula(2, 2, f'IF(COUNTIF({ref(FIRST, STATUS, "cr")}:{ref(last, STATUS, "cr")},"BRUD")=0,"OK","BRUD")',
                   "OK" if all_ok else "BRUD", "status")

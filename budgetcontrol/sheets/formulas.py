@@ -290,6 +290,16 @@ def typed_sum(sum_range: str, criteria: list[tuple[str, str]]) -> str:
     return _typed_since(sum_range, sumifs(_below(sum_range), [(_below(rng), crit) for rng, crit in criteria]))
 
 
+def typed_total(table_column: str) -> str:
+    """The sum of the Table column's rows typed below the Ledger's rows (0 when there are none)."""
+    return _typed_since(table_column, f"SUM({_below(table_column)})")
+
+
+def typed_rows(table_column: str) -> str:
+    """How many rows typed below the Ledger's rows fill ``table_column`` (0 when there are none)."""
+    return _typed_since(table_column, f"COUNTA({_below(table_column)})")
+
+
 def typed_count(criteria: list[tuple[str, str]]) -> str:
     """COUNTIFS over the Table rows typed below the Ledger's rows (0 when there are none)."""
     return _typed_since(criteria[0][0], countifs([(_below(rng), crit) for rng, crit in criteria]))

@@ -74,6 +74,19 @@ def table_rows(result: Result, table: str) -> int:
     return result.inputs.table_rows.get(table, max(len(frame), 1))
 
 
+def written_rows(grid: list[list]) -> dict[str, int]:
+    """The Table rows the Ledger summed when it was written, read back from its sheet's grid (calamine's
+    ``to_python``): the value under each "Rækker <Table>" label of the settings row."""
+    labels = grid[SETTING_ROW - 1] if len(grid) > SETTING_ROW else []
+    out = {}
+    for c, label in enumerate(labels):
+        table = str(label)[len("Rækker "):] if str(label).startswith("Rækker ") else None
+        value = grid[SETTING_ROW][c] if c < len(grid[SETTING_ROW]) else None
+        if table in TABLES and isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[table] = int(value)
+    return out
+
+
 def line_numbers(result: Result) -> dict[tuple, int]:
     """Each line's row number on Line forecast (1…), by (sector, category, activity, kind)."""
     return {tuple(k): i for i, k in enumerate(result.line_forecasts[LINE].itertuples(index=False), start=1)}
