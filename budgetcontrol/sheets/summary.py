@@ -1,7 +1,11 @@
 """The "Sector summary" sheet (sektoroversigt), laid out like the administration's own
 summary: per spending category each sector's corrected budget and actuals (expense,
-income, refund, net) and the net variance; category subtotals; "I alt Drift"; capital
-("Anlæg") apart; the grand total; and each sector across categories.
+income, refund, net), the phased budget to date and the variance to date (net); category
+subtotals; "I alt Drift"; capital ("Anlæg") apart; the grand total; and each sector across categories.
+
+The variance is actuals to date against the phased budget to date, as on Status: before the year's end,
+actuals to date against the full-year budget would read as an underspend that does not exist. At the
+year's end the phased budget is the corrected budget, and the variance is the accounts' afvigelse.
 
 Twin of ``engine/rollup.py``. Corrected figures are summed from the "Corrected budget"
 sheet (so the two sheets tie), actuals from the as-of month's rows of Monthly calc.
@@ -24,8 +28,9 @@ CORR = {k: 5 + i for i, k in enumerate(KINDS)}  # E, F, G
 CORR_NET = 8  # H
 ACT = {k: 9 + i for i, k in enumerate(KINDS)}  # I, J, K
 ACT_NET = 12  # L
-VARIANCE = 13  # M
-FIGURE_COLS = [ORIGINAL, *CORR.values(), CORR_NET, *ACT.values(), ACT_NET]
+PHASED = 13  # M: the phased budget to date, net (as on Status)
+VARIANCE = 14  # N: actuals to date − phased budget to date, net (at the year's end: − corrected)
+FIGURE_COLS = [ORIGINAL, *CORR.values(), CORR_NET, *ACT.values(), ACT_NET, PHASED]
 
 
 @dataclass
@@ -41,8 +46,24 @@ class Anchors:
 
 def _expect(result: Result):
     table = result.summary.set_index(["sector", "category", "kind"])
+    months = result.monthly
+    net = months[(months["kind"] == "net") & (months["m"] == result.as_of.month)]
+    groups = {result.inputs.model.category_group(c) for c in net["category"]}
+    group_of = net["category"].map(result.inputs.model.category_group)
+    phased = {**net.groupby(["sector", "category"])["budget_ytd"].sum().to_dict(),
+              **{("", c): v for c, v in net.groupby("category")["budget_ytd"].sum().items()},
+              **{(s, ""): v for s, v in net.groupby("sector")["budget_ytd"].sum().items()},
+              **{("group", g): float(net.loc[group_of == g, "budget_ytd"].sum()) for g in groups},
+              ("", ""): float(net["budget_ytd"].sum())}
+    sign = result.inputs.model.sign
 
     def get(sector: str, category: str, kind: str, figure: str) -> float:
+        if figure in ("phased", "variance_ytd"):
+            budget = float(phased.get((sector, category), 0.0))
+            return budget if figure == "phased" else sign * (get(sector, category, "net", "actual") - budget)
+        if sector == "group":
+            groups_ = result.groups
+            return float(groups_.at[(category, kind), figure]) if (category, kind) in groups_.index else 0.0
         key = (sector, category, kind)
         return float(table.at[key, figure]) if key in table.index else 0.0
 
@@ -55,7 +76,9 @@ def _figure_row(sheet: SheetLayout, r: int, get, style: str) -> None:
                                    + [(CORR[k], k, "corrected") for k in KINDS] + [(ACT[k], k, "actual") for k in KINDS]):
         sheet.cells[(r, cell_col)].expect = get(kind, figure)
         sheet.cells[(r, cell_col)].style = style
-    sheet.formula(r, VARIANCE, f.variance(ref(r, ACT_NET), ref(r, CORR_NET)), get("net", "variance"), style)
+    sheet.cells[(r, PHASED)].expect = get("net", "phased")
+    sheet.cells[(r, PHASED)].style = style
+    sheet.formula(r, VARIANCE, f.variance(ref(r, ACT_NET), ref(r, PHASED)), get("net", "variance_ytd"), style)
 
 
 def _detail_formulas(sheet: SheetLayout, r: int) -> None:
@@ -68,6 +91,8 @@ def _detail_formulas(sheet: SheetLayout, r: int) -> None:
         crit = [("MC_Sector", f.text(sector)), ("MC_Category", f.text(category)),
                 ("MC_Kind", f.text(ref(CODE_ROW, ACT[kind], "r"))), ("MC_MonthEnd", f.AS_OF_MONTH_END)]
         sheet.formula(r, ACT[kind], f.sumifs("MC_ActualYtd", crit), None)
+    sheet.formula(r, PHASED, f.sumifs("MC_BudgetYtd", crit[:2] + [("MC_Kind", f.text(ref(CODE_ROW, PHASED, "r"))),
+                                                                   ("MC_MonthEnd", f.AS_OF_MONTH_END)]), None)
     sheet.formula(r, CORR_NET, f.sum_range(ref(r, CORR["expense"]), ref(r, CORR["refund"])), None)
     sheet.formula(r, ACT_NET, f.sum_range(ref(r, ACT["expense"]), ref(r, ACT["refund"])), None)
 
@@ -113,9 +138,7 @@ def layout(result: Result) -> tuple[SheetLayout, Anchors]:
             label = model.label("operating_total" if group == "operating" else "capital_total")
             sheet.put(r, LABEL, label, "group_total_label")
             _sum_rows(sheet, r, subtotals[group], contiguous=False)
-            groups = result.groups
-            _figure_row(sheet, r, lambda k, fig, g=group: float(groups.at[(g, k), fig]) if (g, k) in groups.index else 0.0,
-                        "group_total_amount")
+            _figure_row(sheet, r, lambda k, fig, g=group: get("group", g, k, fig), "group_total_amount")
             group_rows[group] = r
             r += 2
     detail_last = r - 1
@@ -163,8 +186,10 @@ def _headings(sheet: SheetLayout, result: Result) -> None:
     model = result.inputs.model
     heading.title_unit_as_of(sheet, f"Sektoroversigt {model.fiscal_year} — {model.name}", result, f.AS_OF, result.as_of)
     heading.checks_and_sign(sheet, result)
+    sheet.put(4, 1, "Afvigelse = regnskab til dato mod periodiseret budget til dato (som på Status), ikke mod hele årets "
+                    "budget; ved årets udgang er det regnskabets afvigelse mod korrigeret budget.", "note")
     spans = [(ORIGINAL, ORIGINAL, model.label("original")), (CORR["expense"], CORR_NET, model.label("corrected")),
-             (ACT["expense"], ACT_NET, model.label("actual")), (VARIANCE, VARIANCE, model.label("variance"))]
+             (ACT["expense"], ACT_NET, model.label("actual")), (PHASED, VARIANCE, "Til dato, som på Status")]
     for first, last, label in spans:
         sheet.put(GROUP_ROW, first, label, "group_header")
         for c in range(first + 1, last + 1):
@@ -173,8 +198,10 @@ def _headings(sheet: SheetLayout, result: Result) -> None:
             sheet.merges.append(f"{col(first)}{GROUP_ROW}:{col(last)}{GROUP_ROW}")
     kind_label = lambda k: model.label("kind", k)  # noqa: E731
     headers = {LABEL: "Kategori / sektor", SECTOR: "Sektor", CATEGORY: "Kategori", ORIGINAL: kind_label("net"),
-               CORR_NET: kind_label("net"), ACT_NET: kind_label("net"), VARIANCE: kind_label("net")}
-    codes = {SECTOR: "sector", CATEGORY: "category", ORIGINAL: "net", CORR_NET: "net", ACT_NET: "net", VARIANCE: "net"}
+               CORR_NET: kind_label("net"), ACT_NET: kind_label("net"), PHASED: "Periodiseret budget netto",
+               VARIANCE: f"{model.label('variance')} netto"}
+    codes = {SECTOR: "sector", CATEGORY: "category", ORIGINAL: "net", CORR_NET: "net", ACT_NET: "net", PHASED: "net",
+             VARIANCE: "net"}
     for k in KINDS:
         headers[CORR[k]] = headers[ACT[k]] = kind_label(k)
         codes[CORR[k]] = codes[ACT[k]] = k
