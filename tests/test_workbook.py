@@ -103,7 +103,7 @@ def test_danish_number_format_frozen_headers_and_overspend_highlight(built):
     assert ws["D9"].number_format == "#,##0;-#,##0;0"
     assert ws.freeze_panes == "D8"
     rules = [r for rng in ws.conditional_formatting for r in rng.rules]
-    assert any("VarianceSign*$M8>0" in r.formula[0] for r in rules)
+    assert any("VarianceSign*$N8>0" in r.formula[0] for r in rules)
     assert wb["Corrected budget"].freeze_panes and wb["Budget"].freeze_panes
 
 
