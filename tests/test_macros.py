@@ -35,7 +35,7 @@ def test_refresh_headless_replaces_the_month_and_reports_in_a_message(tmp_path):
     assert ui.result.month == "2014-06" and ui.result.rows_in == 7
     text, critical = ui.alerts[-1]
     assert not critical and "2014-06: 0 rækker ud, 7 ind." in text and "2014-05-31 → 2014-06-30" in text
-    assert "BU / service: 0 → 139.137" in text
+    assert "BU / service: 0 t.kr. → 139.137 t.kr." in text
     assert ui.statuses[0].startswith("Opdaterer fra erp-2014-06.csv") and ui.statuses[-1] == ""
     assert export_csv(book, "summary").equals(export_csv(EXAMPLE, "summary", "2014-06-30"))
     assert vba.button_macros(book)["Opdatér måned fra eksport …"] == "BC_Refresh"  # buttons survive the save
