@@ -9,6 +9,7 @@ from budgetcontrol.engine import Result
 from budgetcontrol.sheets import (audit, checks, corrected, history, inputs, ledger, line_forecast, monthly, monthly_calc, outer_years,
                                   savings, settings, status, summary, targets)
 from budgetcontrol.sheets.layout import SheetLayout, range_ref
+from budgetcontrol.sheets import names
 from budgetcontrol.sheets.names import ORDER
 
 
@@ -41,4 +42,28 @@ def layouts(result: Result, typed: dict[str, int] | None = None) -> list[SheetLa
         *inputs.layouts(data, result.weights),
     ]
     by_name = {s.name: s for s in sheets}
-    return [by_name[name] for name in ORDER]
+    ordered = [by_name[name] for name in ORDER]
+    _print_setup(ordered, result)
+    return ordered
+
+
+# The heading rows each report sheet repeats on every printed page (first, last).
+PRINT_TITLES = {
+    names.STATUS: (status.HEADER_ROW, status.FIRST - 1), names.SUMMARY: (summary.GROUP_ROW, summary.FIRST - 1),
+    names.CORRECTED: (corrected.HEADER_ROW, corrected.FIRST - 1), names.MONTHLY: (monthly.HEADER_ROW, monthly.FIRST - 1),
+    names.TARGETS: (targets.HEADER_ROW, targets.FIRST - 1), names.HISTORY: (history.HEADER_ROW, history.HEADER_ROW),
+    names.OUTER_YEARS: (outer_years.HEADER_ROW, outer_years.FIRST - 1), names.SAVINGS: (savings.HEADER_ROW, savings.FIRST - 1),
+    names.CHECKS: (checks.HEADER_ROW, checks.FIRST - 1), names.AUDIT: (audit.HEADER_ROW, audit.FIRST - 1),
+}
+
+
+def _print_setup(layouts: list[SheetLayout], result: Result) -> None:
+    """Headings repeated on every page of a report and a footer on every sheet: the name, the sheet and, on the
+    sheets every refresh rebuilds, the as-of date (an input sheet's footer would go stale)."""
+    model = result.inputs.model
+    as_of = f" — opgjort pr. {result.as_of:%d-%m-%Y}"
+    for layout in layouts:
+        first_last = PRINT_TITLES.get(layout.name)
+        if first_last:
+            layout.print_titles = f"{first_last[0]}:{first_last[1]}"
+        layout.footer = (model.name.replace("&", "&&"), "&A" + (as_of if layout.name in names.GENERATED else ""))

@@ -100,6 +100,7 @@ def layout(result: Result, audit_rows: dict[tuple, tuple[int, int]]) -> SheetLay
     in_budget = ref(FIRST, pos["in_budget"], "c")
     sheet.conditionals.append(Conditional(f"A{FIRST}:{col(len(keys))}{last}", f"{in_budget}=0", "break"))
     sheet.heights[HEADER_ROW] = 45
+    sheet.hidden_rows.append(CODE_ROW)
     sheet.freeze = f"E{FIRST}"
     sheet.fit_widths(maximum=40)
     for key, c in pos.items():

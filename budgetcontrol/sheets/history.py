@@ -54,7 +54,7 @@ def layout(result: Result) -> SheetLayout:
         series = [Series(sheet_ref(SHEET, HEADER_ROW, c), range_ref(SHEET, first, r, c)) for c in FIGURES]
         sheet.charts.append(Chart(kind="bar", title=f"{title}: budget og regnskab", anchor=f"L{first - 1}",
                                   categories=range_ref(SHEET, first, r, YEAR), series=series, y_title=model.unit,
-                                  width=16, height=CHART_HEIGHT))
+                                  width=16, height=CHART_HEIGHT, from_zero=True))
         r = max(r + 3, first + CHART_ROWS)  # the next block below the chart
     result_cols = f"{ref(HEADER_ROW + 2, RESULT_ORIGINAL)}:{ref(max(r, HEADER_ROW + 2), RESULT_CORRECTED)}"
     sheet.conditionals.append(Conditional(result_cols, f.overspend(ref(HEADER_ROW + 2, RESULT_ORIGINAL)), "overspend"))

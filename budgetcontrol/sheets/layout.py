@@ -140,6 +140,7 @@ class Chart:
     width: float = 22.0  # cm
     height: float = 9.0
     number_format: str = "#,##0"
+    from_zero: bool = False  # the value axis starts at 0 (columns of amounts: never a cut-off axis)
 
 
 @dataclass
@@ -158,6 +159,14 @@ class SheetLayout:
     charts: list[Chart] = field(default_factory=list)
     bulk: list[Bulk] = field(default_factory=list)
     stream_from: int | None = None  # cells from this row on are streamed into the file (many rows, below all else)
+    # What a controller sees and prints: helper columns and rows hidden (not printed), the heading rows repeated on
+    # every printed page ("6:7"), page breaks before these rows (a chart block on a page of its own), the footer's
+    # left and centre texts (the right one is "Side n af m").
+    hidden_columns: list[int] = field(default_factory=list)
+    hidden_rows: list[int] = field(default_factory=list)
+    print_titles: str | None = None
+    page_breaks: list[int] = field(default_factory=list)
+    footer: tuple[str, str] = ("", "")
 
     def entries(self):
         """Every cell as (row, column, value, is_formula, expect), ``cells`` then ``bulk`` (formula texts with "=")."""

@@ -60,7 +60,7 @@ def layout(result: Result, sectors_range: str, names_range: str) -> SheetLayout:
     sheet.put(HEADER_ROW, CODE, "Kode", "header")
     for m in MONTHS:
         sheet.put(HEADER_ROW, FIRST_MONTH + m - 1, dt.date(model.fiscal_year, m, 1), "month_header")
-    sheet.put(HEADER_ROW, YEAR, "År i alt", "header")
+    sheet.put(HEADER_ROW, YEAR, "År i alt", "header_right")  # right-aligned as the months beside it
     net = result.monthly[(result.monthly["kind"] == "net") & (result.monthly["sector"] == chosen)]
     r = FIRST
     for category in model.categories:
@@ -116,6 +116,8 @@ def _chart(sheet: SheetLayout, result: Result, block: int, r: int, values: dict)
     as_of_month = result.as_of.month
     sheet.put(r, LABEL, "Grafdata (akkumuleret, sektoren i alt)", "chart_label")
     labels_row, budget_row, actual_row = r + 1, r + 2, r + 3
+    sheet.hidden_rows += [r, labels_row, budget_row, actual_row]  # the chart's data: plotted, not shown or printed
+    sheet.page_breaks.append(r)  # the chart on a page of its own, never split
     sheet.put(labels_row, LABEL, "Måned", "chart_label")
     sheet.put(budget_row, LABEL, "Akkumuleret budget", "chart_label")
     sheet.put(actual_row, LABEL, "Akkumuleret regnskab", "chart_label")

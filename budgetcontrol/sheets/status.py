@@ -134,6 +134,9 @@ def layout(result: Result) -> tuple[SheetLayout, str]:
     for key in ("red", "amber", "green"):
         sheet.conditionals.append(Conditional(lights, f'{ref(FIRST, LIGHT, "c")}="{labels[key]}"', f"light_{key}"))
     _chart_block(sheet, result, sector_rows, last + 3)
+    sheet.page_breaks.append(last + 3)  # the chart block on a page of its own, never split
+    sheet.hidden_columns += [GROUP, HAS_FORECAST, CONTROLLER_LINES, HAS_COMPUTED]  # helpers the formulas read
+    sheet.hidden_rows.append(CODE_ROW)
     sheet.freeze = f"D{FIRST}"
     sheet.fit_widths(maximum=40)
     for c in range(CORRECTED, EXPECTED + 1):

@@ -152,6 +152,8 @@ def layout(result: Result) -> tuple[SheetLayout, Anchors]:
     sheet.conditionals.append(Conditional(f"{col(VARIANCE)}{FIRST}:{col(VARIANCE)}{r}",
                                           f.overspend(ref(FIRST, VARIANCE, "c")), "overspend"))
     sheet.freeze = f"D{FIRST}"
+    sheet.hidden_rows.append(CODE_ROW)
+    sheet.heights[HEADER_ROW] = 32
     sheet.fit_widths(maximum=42)
     for c in FIGURE_COLS + [VARIANCE]:
         sheet.widths[c] = 13
@@ -206,6 +208,6 @@ def _headings(sheet: SheetLayout, result: Result) -> None:
         headers[CORR[k]] = headers[ACT[k]] = kind_label(k)
         codes[CORR[k]] = codes[ACT[k]] = k
     for c, label in headers.items():
-        sheet.put(HEADER_ROW, c, label, "header")
+        sheet.put(HEADER_ROW, c, label, "header_wrap")
         if c in codes:
             sheet.put(CODE_ROW, c, codes[c], "code")

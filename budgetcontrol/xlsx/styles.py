@@ -30,6 +30,8 @@ def style(key: str) -> dict:
         "header": {"font": Font(bold=True), "fill": HEADER_FILL, "border": Border(bottom=THIN)},
         "header_wrap": {"font": Font(bold=True), "fill": HEADER_FILL, "border": Border(bottom=THIN),
                         "alignment": Alignment(wrap_text=True, vertical="top")},
+        "header_right": {"font": Font(bold=True), "fill": HEADER_FILL, "border": Border(bottom=THIN),
+                         "alignment": Alignment(horizontal="right")},
         "group_header": {"font": Font(bold=True), "fill": HEADER_FILL, "alignment": Alignment(horizontal="center")},
         "code": {"font": Font(size=8, color="808080")},
         "code_text": {"font": Font(color="404040")},

@@ -27,6 +27,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
@@ -112,11 +113,47 @@ def write_sheet(wb: Workbook, layout: SheetLayout, index: int | None = None) -> 
         ws.add_data_validation(dv)
     for chart in layout.charts:
         ws.add_chart(_chart(chart), chart.anchor)
-    if layout.role in ("output", "check"):  # printed as reports: landscape, one page wide
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    _print_setup(ws, layout)
+
+
+def _print_setup(ws, layout: SheetLayout) -> None:
+    """What a controller sees and prints: calculation sheets hidden (not very hidden: an auditor unhides them),
+    helper columns and rows hidden, every sheet printed on A4 fitted to one page wide (reports landscape,
+    the narrow input Tables portrait), the heading
+    rows repeated on every page, a footer with the name, the sheet, the as-of date and "Side n af m"."""
+    if layout.role == "calc":
+        ws.sheet_state = "hidden"
+    for c in layout.hidden_columns:
+        ws.column_dimensions[col(c)].hidden = True
+    for r in layout.hidden_rows:
+        ws.row_dimensions[r].hidden = True
+    ws.page_setup.orientation = "portrait" if layout.role == "input" else "landscape"  # input Tables are narrow
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = False
+    if layout.print_titles:
+        ws.print_title_rows = layout.print_titles
+    for r in layout.page_breaks:
+        ws.row_breaks.append(Break(id=r - 1))  # a break after row r − 1: row r starts a page
+    left, centre = layout.footer  # header/footer codes: &A the sheet, &P the page, &N the pages; && an ampersand
+    ws.oddFooter.left.text = left or None
+    ws.oddFooter.center.text = centre or None
+    ws.oddFooter.right.text = "Side &P af &N"
+    for c, width in _header_word_widths(layout).items():
+        if width > (ws.column_dimensions[col(c)].width or 0):
+            ws.column_dimensions[col(c)].width = width
+
+
+def _header_word_widths(layout: SheetLayout) -> dict[int, float]:
+    """A wrapped heading breaks at spaces, never mid-word: each column is at least as wide as the longest word
+    of its wrapped headings (bold, so a little wider than the characters)."""
+    out: dict[int, float] = {}
+    for (_, c), cell in layout.cells.items():
+        if cell.style == "header_wrap" and isinstance(cell.value, str) and not cell.formula:
+            longest = max((len(word) for word in cell.value.split()), default=0)
+            out[c] = max(out.get(c, 0), round(longest * 1.15 + 2, 1))
+    return out
 
 
 def stream_bulk(wb: Workbook, ws, bulk, styles: "_Styles | None" = None) -> None:
@@ -221,6 +258,9 @@ def _chart(spec):
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.width, chart.height = spec.width, spec.height
+    chart.visible_cells_only = False  # a chart's data block may be hidden rows: they are plotted, never printed
+    if spec.from_zero:
+        chart.y_axis.scaling.min = 0
     chart.legend.position = "b"
     for i, s in enumerate(spec.series):
         series = ChartSeries(idx=i, order=i, val=NumDataSource(numRef=NumRef(f=s.values)),
