@@ -6,11 +6,11 @@
 from __future__ import annotations
 
 from budgetcontrol.engine import Result
-from budgetcontrol.sheets import (audit, checks, corrected, history, inputs, ledger, line_forecast, monthly, monthly_calc, outer_years,
+from budgetcontrol.sheets import (audit, checks, corrected, history, inputs, ledger, line_forecast, monthly, monthly_calc, outer_years, overview,
                                   savings, settings, status, summary, targets)
 from budgetcontrol.sheets.layout import SheetLayout, range_ref
 from budgetcontrol.sheets import names
-from budgetcontrol.sheets.names import ORDER
+from budgetcontrol.sheets.names import ORDER, OVERVIEW
 
 
 def layouts(result: Result, typed: dict[str, int] | None = None) -> list[SheetLayout]:
@@ -42,6 +42,7 @@ def layouts(result: Result, typed: dict[str, int] | None = None) -> list[SheetLa
         *inputs.layouts(data, result.weights),
     ]
     by_name = {s.name: s for s in sheets}
+    by_name[OVERVIEW] = overview.layout(result, [by_name[name] for name in ORDER if name != OVERVIEW])
     ordered = [by_name[name] for name in ORDER]
     _print_setup(ordered, result)
     return ordered
