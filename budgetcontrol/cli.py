@@ -65,8 +65,29 @@ def _user_errors() -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
+QUIET = {"on": False}  # --quiet: no progress display
+
+
 def _status(message: str):
-    return err.status(message) if err.is_terminal else contextlib.nullcontext()
+    """A progress display (rich) on the terminal while a step runs; none when output is not a terminal or with --quiet."""
+    return err.status(message) if err.is_terminal and not QUIET["on"] else contextlib.nullcontext()
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        print(f"budgetcontrol {version('budgetcontrol')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and stop."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
+) -> None:
+    """Budget control for Danish municipal controllers."""
+    QUIET["on"] = quiet
 
 
 @app.command()
@@ -177,7 +198,8 @@ def _check(result, output: Path) -> None:
 def export(
     source: Path = typer.Argument(..., help="A data folder or a built workbook (its input sheets are read)."),
     table: str = typer.Option("summary", "--table", help="summary | changes | monthly | targets | history | outer_years"),
-    fmt: str = typer.Option("csv", "--format", help="csv | json"),
+    fmt: str = typer.Option("csv", "--format", help="csv | csv-da (semicolons, decimal commas, UTF-8 with BOM: a Danish "
+                                                     "Excel opens it straight into columns) | json"),
     as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP),
     forecast: Optional[str] = typer.Option(None, "--forecast", help="plan | run_rate (default: the model's setting, else plan)"),
 ) -> None:
@@ -185,11 +207,11 @@ def export(
     figures (phased budget, actuals, variance, forecast) or the activity targets."""
     from budgetcontrol import contract
     from budgetcontrol.engine import compute
-    from budgetcontrol.export import TABLES, render
+    from budgetcontrol.export import FORMATS, TABLES, render
 
     with _user_errors():
         _choice("--table", table, TABLES)
-        _choice("--format", fmt, ("csv", "json"))
+        _choice("--format", fmt, FORMATS)
         if forecast is not None:
             _choice("--forecast", forecast, FORECASTS)
         date = _as_of(as_of)

@@ -13,18 +13,34 @@ from budgetcontrol.engine import Result, history, monthly, outer_years, targets
 SUMMARY_COLUMNS = ["sector", "category", "kind", "original", "corrected", "actual", "variance"]
 AUDIT_COLUMNS = ["sector", "category", "activity", "kind", "change_id", "date", "status", "type",
                  "amount", "counts", "counted", "description", "reference"]
+FORMATS = ("csv", "csv-da", "json")
 TABLES = ("summary", "changes", "monthly", "targets", "history", "outer_years")
 NULLABLE = {"forecast", "expected_result", "consumption", "target", "actual", "difference", "cost"}  # blank = null in JSON
 
 
-def number(value: float) -> int | float | str:
-    """Whole numbers print without a decimal point; float noise below 1e-9 is dropped; blanks stay empty."""
+AMOUNT_DECIMALS = 2  # øre: an amount printed as 159535.67, never 159535.666666667
+RATIO_DECIMALS = 6  # a consumption or a weight: 0.987654
+RATIOS = {"consumption", "counts"}
+
+
+def number(value: float, decimals: int = AMOUNT_DECIMALS) -> int | float | str:
+    """Whole numbers print without a decimal point; amounts to the øre, ratios to six decimals, so no float
+    noise is printed; blanks stay empty."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    rounded = round(float(value), 9)
-    if math.isclose(rounded, round(rounded), abs_tol=1e-9):
+    rounded = round(float(value), decimals)
+    if math.isclose(rounded, round(rounded), abs_tol=10 ** -(decimals + 3)):
         return int(round(rounded))
     return rounded
+
+
+def danish_csv(frame: pd.DataFrame) -> str:
+    """A CSV a Danish Excel opens straight into columns: semicolons, decimal commas, UTF-8 with a byte order
+    mark (so Excel reads æ, ø and å), figures without thousands separators (so they stay numbers)."""
+    buffer = io.StringIO()
+    cells = frame.map(lambda v: str(v).replace(".", ",") if isinstance(v, float) else inert(v))  # a figure is no formula
+    cells.to_csv(buffer, index=False, sep=";", lineterminator="\r\n")
+    return "\ufeff" + buffer.getvalue()
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet opening a CSV runs such a cell as a formula
@@ -61,12 +77,15 @@ def table(result: Result, name: str) -> pd.DataFrame:
     else:
         raise ValueError(name)
     for col in numeric:
-        frame[col] = frame[col].map(number).astype(object)
+        decimals = RATIO_DECIMALS if col in RATIOS else AMOUNT_DECIMALS
+        frame[col] = frame[col].map(lambda v, d=decimals: number(v, d)).astype(object)
     return frame
 
 
 def render(result: Result, name: str, fmt: str) -> str:
     frame = table(result, name)
+    if fmt == "csv-da":
+        return danish_csv(frame)
     if fmt == "csv":
         buffer = io.StringIO()
         frame.map(inert).to_csv(buffer, index=False, lineterminator="\n")

@@ -139,7 +139,7 @@ def test_bad_input_is_refused_with_one_clear_line_and_nothing_written(case, muta
     (["export", "{ex}", "--as-of", "2014-02-30"], "--as-of: '2014-02-30' is not a date"),
     (["export", "{ex}", "--as-of", "2015-03-31"], "--as-of: 2015-03-31 is not in the fiscal year 2014"),
     (["export", "{ex}", "--table", "budget"], "--table: 'budget' is not one of: summary, changes"),
-    (["export", "{ex}", "--format", "xml"], "--format: 'xml' is not one of: csv, json"),
+    (["export", "{ex}", "--format", "xml"], "--format: 'xml' is not one of: csv, csv-da, json"),
     (["export", "/no/such/folder"], "/no/such/folder: not a data folder"),
     (["build", "{ex}", "-o", "{tmp}/out.csv"], "the output must be an .xlsx file"),
     (["build", "{ex}", "-o", "{tmp}/missing/out.xlsx"], "does not exist"),
