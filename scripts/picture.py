@@ -33,7 +33,7 @@ with tempfile.TemporaryDirectory() as tmp:
             ws.sheet_state = "visible" if ws.title == sheet else "hidden"
         wb.active = wb.sheetnames.index(sheet)
         book = Path(tmp) / f"{name}.xlsx"
-        wb.save(book)
+        writer.write_file(wb, book)  # with the rows streamed into the file (Monthly calc, Ledger …)
         pdf = convert(book, tmp, "pdf")
         subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(out / name)],
                        check=True)
