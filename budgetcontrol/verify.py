@@ -111,7 +111,8 @@ def expected_layouts(inputs: Inputs, workbook: str | Path) -> list[SheetLayout]:
         return sheets.layouts(result)
     then = compute(replace(inputs, table_rows={**inputs.table_rows, **written},
                            **{key: frame[frame.index < _first_body_row(inputs, table) + written[table]]
-                              for key, (table, frame) in zip(("budget", "changes", "actuals"), _frames(inputs).items())}))
+                              for key, (table, frame) in zip(("budget", "changes", "actuals"), _frames(inputs).items())
+                              if table in written}))
     now = {c.key: c for c in result.checks}
     as_written = [now[c.key] for c in then.checks if c.key in now]  # a zero-sum change typed since has no row yet
     fresh = sheets.layouts(replace(result, checks=as_written), typed)

@@ -135,7 +135,7 @@ def test_verify_command_passes_a_fresh_build_and_catches_a_tampered_output(soffi
     wb.save(book)
     bad = runner.invoke(app, ["verify", str(book)])
     assert bad.exit_code == 1
-    assert "Sector summary!H9: expected 1658580.0, got 1658581" in bad.stdout
+    assert "Sektoroversigt!H9: expected 1658580.0, got 1658581" in bad.stdout
 
 
 def test_as_of_mid_year_workbook_equals_the_engine(soffice, tmp_path):
@@ -189,6 +189,6 @@ def test_an_edit_to_rows_the_ledger_summed_shows_as_a_break_until_the_refresh(so
     wb = openpyxl.load_workbook(book)
     wb["Regnskab"]["F4"] = wb["Regnskab"]["F4"].value + 1  # an amount the Ledger summed
     wb.save(book)
-    checks = {r[1]: r[5] for r in grid(recalculate(book, tmp_path / "lo"), "Checks")[4:] if r[1]}
-    assert checks["Ledger: Actuals-tabellens summerede rækker er uændrede siden opdateringen (ellers: opdater projektmappen)"] == "BRUD"
-    assert checks["Ledger: Budget-tabellens summerede rækker er uændrede siden opdateringen (ellers: opdater projektmappen)"] == "OK"
+    checks = {r[1]: r[5] for r in grid(recalculate(book, tmp_path / "lo"), "Kontroller")[4:] if r[1]}
+    assert checks["'Beregning grundlag': Actuals-tabellens summerede rækker er uændrede siden opdateringen (ellers: opdater projektmappen)"] == "BRUD"
+    assert checks["'Beregning grundlag': Budget-tabellens summerede rækker er uændrede siden opdateringen (ellers: opdater projektmappen)"] == "OK"

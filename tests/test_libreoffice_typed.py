@@ -85,7 +85,7 @@ def test_a_month_of_actuals_pasted_under_actuals_counts_everywhere(soffice, tmp_
     wb.save(book)
     recalculated = recalculate(book, tmp_path / "lo")
     assert set(checks(recalculated).values()) == {"OK"}
-    assert typed_info(recalculated)["Regnskab"] == 7
+    assert typed_info(recalculated)["Actuals"] == 7
     assert status_total(recalculated, "Regnskab til dato") == pytest.approx(
         sum(a for *_, a in JUNE) + status_total(recalculate(built(tmp_path / "fresh"), tmp_path / "lo0"), "Regnskab til dato"))
     verified(book)

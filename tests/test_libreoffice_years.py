@@ -45,7 +45,7 @@ def rows_of(wb, sheet: str) -> list[list]:
 def test_history_sheet_recalculated_shows_aalborgs_published_results(tmp_path):
     book = tmp_path / "aalborg-2019.xlsx"
     build(AALBORG_2019, book)
-    grid = rows_of(recalculated(book, tmp_path), "History")
+    grid = rows_of(recalculated(book, tmp_path), "Historik")
     shown = {}
     for row in grid[history.HEADER_ROW:]:
         if str(row[history.YEAR - 1]).isdigit() and row[history.EXPECTED - 1] == 0:
@@ -113,7 +113,7 @@ def test_a_workbook_built_before_part_4_gets_the_new_sheets_on_refresh(tmp_path)
     book = tmp_path / "old.xlsx"
     build(folder, book)
     wb = openpyxl.load_workbook(book)
-    for name in ("Forecast", "History data", "Outer budget", "Savings data"):
+    for name in ("Prognose", "Historikdata", "Budget overslagsår", "Besparelsesdata"):
         del wb[name]
     settings = wb["Indstillinger"]
     row = next(c.row for c in settings["A"] if c.value == "outer_years")
@@ -126,7 +126,7 @@ def test_a_workbook_built_before_part_4_gets_the_new_sheets_on_refresh(tmp_path)
     result = runner.invoke(app, ["refresh", str(book), "--actuals", str(export_file), "--month", "2025-06"])
     assert result.exit_code == 0, result.stderr
     names = openpyxl.load_workbook(book).sheetnames
-    assert {"Forecast", "History data", "Outer budget", "Savings data", "Line forecast", "Outer years"} <= set(names)
+    assert {"Prognose", "Historikdata", "Budget overslagsår", "Besparelsesdata", "Beregning linje", "Overslagsår"} <= set(names)
     recalculated(book, tmp_path)
 
 
@@ -138,7 +138,7 @@ def test_a_forecast_typed_in_excel_for_a_line_without_a_row_shows_as_a_break_on_
     res = compute(load(book))
     append_table_row(book, "Forecast", "Forecast", ["B", "svc", "b9", "expense", 500, "ny linje"])
     out = recalculate(book, tmp_path / "lo")
-    grid = rows_of(CalamineWorkbook.from_path(str(out)), "Checks")
+    grid = rows_of(CalamineWorkbook.from_path(str(out)), "Kontroller")
     row = grid[checks.FIRST - 1 + [c.key for c in res.checks].index("forecast_counted")]
     assert (row[checks.LEFT - 1], row[checks.RIGHT - 1], row[checks.STATUS - 1]) == (700, 1200, "BRUD")
     assert grid[1][1] == "BRUD"  # the overall status in B2
@@ -150,7 +150,7 @@ def test_an_adopted_budget_typed_in_excel_for_a_line_without_a_row_shows_as_a_br
     build(folder, book)
     res = compute(load(book))
     append_table_row(book, "Outer budget", "OuterBudget", [2027, "B", "svc", "b9", "expense", 100])
-    grid = rows_of(CalamineWorkbook.from_path(str(recalculate(book, tmp_path / "lo"))), "Checks")
+    grid = rows_of(CalamineWorkbook.from_path(str(recalculate(book, tmp_path / "lo"))), "Kontroller")
     row = grid[checks.FIRST - 1 + [c.key for c in res.checks].index("outer_budget_counted")]
     assert (row[checks.LEFT - 1], row[checks.RIGHT - 1], row[checks.STATUS - 1]) == (1, 2, "BRUD")
 

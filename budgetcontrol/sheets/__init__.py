@@ -81,7 +81,9 @@ def _print_setup(layouts: list[SheetLayout], result: Result) -> None:
     model = result.inputs.model
     as_of = f" — opgjort pr. {result.as_of:%d-%m-%Y}"
     for layout in layouts:
-        first_last = PRINT_TITLES.get(layout.name)
+        layout.hidden = layout.name in names.CALCULATIONS
+        first_last = PRINT_TITLES.get(layout.name, (inputs.HEADER_ROW, inputs.HEADER_ROW) if layout.role == "input"
+                                      and layout.name != names.SETTINGS else None)  # an input Table's header row
         if first_last:
             layout.print_titles = f"{first_last[0]}:{first_last[1]}"
         layout.footer = (model.name.replace("&", "&&"), "&A" + (as_of if layout.name in names.GENERATED else ""))

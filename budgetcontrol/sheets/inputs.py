@@ -63,7 +63,7 @@ def _column(values: pd.Series, vtype: str) -> Column:
 
 def layout(spec: TableSpec, frame: pd.DataFrame, model: Model) -> SheetLayout:
     sheet = SheetLayout(SHEET_NAMES.get(spec.key, spec.table), "input")
-    sheet.put(1, 1, f"{spec.table} ({spec.file})", "title")
+    sheet.put(1, 1, f"{tab(sheet.name)} (tabellen {spec.table}, {spec.file})", "title")
     unit = f" Enhed: {model.unit}" if spec.key in WITH_UNIT else ""
     sheet.put(2, 1, f"{NOTES[spec.key].format(settings=tab(SETTINGS))}{unit}", "note")
     for c, name in enumerate(spec.names, start=1):

@@ -31,9 +31,10 @@ OVERVIEW = "Oversigt"
 
 OUTPUTS = [STATUS, MONTHLY, TARGETS, HISTORY, OUTER_YEARS, SAVINGS, SUMMARY, CORRECTED, AUDIT]
 INPUTS = [BUDGET, CHANGES, ACTUALS, PHASING, ACTIVITY_TARGETS, ACTIVITY, FORECAST, HISTORY_DATA, OUTER_BUDGET, SAVINGS_DATA]
-CALCULATIONS = [AUDIT, MONTHLY_CALC, LINE_FORECAST, LEDGER]  # hidden (an auditor unhides them)
-# The overview first, then the reports, the inputs, the checks and settings, and the hidden calculation sheets.
-ORDER = [OVERVIEW] + [s for s in OUTPUTS if s not in CALCULATIONS] + INPUTS + [CHECKS, SETTINGS] + CALCULATIONS
+CALCULATIONS = [MONTHLY_CALC, LINE_FORECAST, LEDGER]  # hidden (an auditor unhides them)
+# The overview first, then the reports (the drill-down Audit after Corrected budget: its links must reach it, and
+# a link into a hidden sheet does nothing), the inputs, the checks and settings, and the hidden calculation sheets.
+ORDER = [OVERVIEW] + OUTPUTS + INPUTS + [CHECKS, SETTINGS] + CALCULATIONS
 
 GENERATED = [OVERVIEW] + OUTPUTS + [CHECKS, MONTHLY_CALC, LINE_FORECAST, LEDGER]  # rewritten by every build and refresh
 
@@ -59,19 +60,15 @@ def tab_names(language: str) -> dict[str, str]:
 
 
 def tabs_of(sheet_names, language: str) -> dict[str, str]:
-    """The tab names a workbook already has (a refresh never renames a sheet: a controller's formulas may point at
-    it), in either language; a sheet it lacks gets its name in the language of the workbook's Settings sheet, else
-    in ``language``."""
+    """The tab names of a workbook: those of the language its Settings sheet is named in (a refresh never renames
+    a sheet: a controller's formulas may point at it), else ``language``. Only that language's names count as the
+    tool's, so a sheet of the controller's own named like a tab of the other language is never taken over."""
     present = set(sheet_names)
     if DANISH[SETTINGS] in present:
         language = "da"
     elif ENGLISH[SETTINGS] in present:
         language = "en"
-    out = {}
-    for key in DANISH:
-        found = [TABS[lang][key] for lang in (language, "da", "en") if TABS[lang][key] in present]
-        out[key] = found[0] if found else TABS[language][key]
-    return out
+    return TABS[language]
 
 
 def identifier(tab: str) -> str | None:
