@@ -15,8 +15,9 @@ from budgetcontrol.contract.errors import InputError
 from budgetcontrol.engine import compute
 from budgetcontrol.engine.checks import Check
 from budgetcontrol.refresh import Book, Report, next_month, refresh as refresh_book
-from budgetcontrol.sheets.checks import LABELS, status_cell
-from budgetcontrol.sheets.names import CHECKS
+from budgetcontrol.sheets.checks import label_of as check_label, status_cell
+from budgetcontrol.sheets import tab_names_for
+from budgetcontrol.sheets.names import CHECKS, laying_out
 
 TITLE = "budgetcontrol"
 
@@ -98,15 +99,18 @@ def add_month(book: Book, ui: UI):
 def check(book: Book, ui: UI) -> Check | None:
     """Run the checks; select the first break on the Checks sheet (None when all hold)."""
     ui.status("Kører kontrollerne …")
-    result = compute(book.inputs())
+    inputs = book.inputs()
+    result = compute(inputs)
+    tabs = tab_names_for(inputs)
     broken = [c for c in result.checks if not c.ok]
     if not broken:
-        ui.goto(CHECKS, "B2")
+        ui.goto(tabs[CHECKS], "B2")
         ui.alert(f"Alle {len(result.checks)} kontroller er OK.")
         return None
     first = broken[0]
-    ui.goto(CHECKS, status_cell(result, first.key))
-    label = LABELS[first.key.split(":", 1)[0]]
+    ui.goto(tabs[CHECKS], status_cell(result, first.key))
+    with laying_out(tabs):
+        label = check_label(first.key.split(":", 1)[0])
     ui.alert(f"{len(broken)} af {len(result.checks)} kontroller brudt. Første: {label} "
              f"(forskel {kroner(first.difference)}){': ' + first.detail if first.detail else ''}", critical=True)
     return first

@@ -15,17 +15,28 @@ AUDIT_COLUMNS = ["sector", "category", "activity", "kind", "change_id", "date", 
                  "amount", "counts", "counted", "description", "reference"]
 FORMATS = ("csv", "csv-da", "json")
 TABLES = ("summary", "changes", "monthly", "targets", "history", "outer_years")
+NUMERIC = {"summary": ["original", "corrected", "actual", "variance"], "changes": ["amount", "counts", "counted"],
+           "monthly": monthly.EXPORT_COLUMNS[4:], "targets": ["target", "actual", "difference", "unit_cost", "cost"],
+           "history": ["original", "corrected", "actual", "result_original", "result_corrected"],
+           "outer_years": ["corrected", "base", "savings", "estimated", "difference"]}
 NULLABLE = {"forecast", "expected_result", "consumption", "target", "actual", "difference", "cost"}  # blank = null in JSON
 
 
-AMOUNT_DECIMALS = 2  # øre: an amount printed as 159535.67, never 159535.666666667
-RATIO_DECIMALS = 6  # a consumption or a weight: 0.987654
+RATIO_DECIMALS = 6  # a consumption: 0.987654
 RATIOS = {"consumption", "counts"}
+# Amounts print to the øre in the model's unit: 2 decimals of kroner, 5 of thousands, 8 of millions.
+ORE = {"kr.": 2, "t.kr.": 5, "mio. kr.": 8}
 
 
-def number(value: float, decimals: int = AMOUNT_DECIMALS) -> int | float | str:
-    """Whole numbers print without a decimal point; amounts to the øre, ratios to six decimals, so no float
-    noise is printed; blanks stay empty."""
+def amount_decimals(unit: str) -> int:
+    from budgetcontrol.danish import UNIT_AFTER_FIGURE
+
+    return ORE.get(UNIT_AFTER_FIGURE.get(unit.strip().lower(), ""), 2)
+
+
+def number(value: float, decimals: int = 9) -> int | float | str:
+    """Whole numbers print without a decimal point; float noise below ``decimals`` decimals is dropped; blanks
+    stay empty."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     rounded = round(float(value), decimals)
@@ -77,13 +88,24 @@ def table(result: Result, name: str) -> pd.DataFrame:
     else:
         raise ValueError(name)
     for col in numeric:
-        decimals = RATIO_DECIMALS if col in RATIOS else AMOUNT_DECIMALS
-        frame[col] = frame[col].map(lambda v, d=decimals: number(v, d)).astype(object)
+        frame[col] = frame[col].map(number).astype(object)
+    return frame
+
+
+def printed(result: Result, name: str) -> pd.DataFrame:
+    """The table as CSV and JSON print it: amounts to the øre in the model's unit, ratios to six decimals (no float
+    noise: 159535.66667 t.kr., never 159535.666666667). The worksheet functions keep ``table``'s full figures."""
+    frame = table(result, name)
+    amounts = amount_decimals(result.inputs.model.unit)
+    for col in frame.columns:
+        if col in NUMERIC[name]:
+            decimals = RATIO_DECIMALS if col in RATIOS else amounts
+            frame[col] = frame[col].map(lambda v, d=decimals: number(v, d) if v != "" else v).astype(object)
     return frame
 
 
 def render(result: Result, name: str, fmt: str) -> str:
-    frame = table(result, name)
+    frame = printed(result, name)
     if fmt == "csv-da":
         return danish_csv(frame)
     if fmt == "csv":

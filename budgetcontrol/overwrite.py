@@ -14,6 +14,7 @@ import pandas as pd
 from budgetcontrol import contract
 from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.settings_sheet import ROWS
+from budgetcontrol.sheets.names import identifier, tabs_of
 from budgetcontrol.contract.tables import Inputs
 from budgetcontrol.sheets.layout import SheetLayout
 
@@ -53,7 +54,9 @@ def dropped(existing: Path, inputs: Inputs, layouts: list[SheetLayout], weights:
     out = []
     package = Package(io.BytesIO(existing.read_bytes()))
     names = {layout.name for layout in layouts}
-    out += [f"sheet '{s['name']}'" for s in package.sheets() if s["name"] not in names]
+    # the tool's sheets of the existing workbook under their tab names (English in one built before part 5)
+    tool = set(tabs_of([s["name"] for s in package.sheets()], old.model.language).values())
+    out += [f"sheet '{s['name']}'" for s in package.sheets() if s["name"] not in names and s["name"] not in tool]
     for key, table in TABLES.items():
         before, after = getattr(old, key, None), getattr(inputs, key, None)
         if key == "phasing" and weights is not None:
@@ -99,8 +102,10 @@ def _own_columns_and_cells(existing: Path, package, layouts: list[SheetLayout]) 
             out += [f"column '{c}' of the {name} Table" for c in extra]
             areas.setdefault(sheet["name"], []).append(range_boundaries(tag.get("ref", "A1:A1")))
     book = CalamineWorkbook.from_path(str(existing))
-    for title, layout in inputs.items():
-        if title not in book.sheet_names:
+    for tab, layout in inputs.items():
+        title = next((n for n in book.sheet_names
+                      if n == tab or (identifier(tab) is not None and identifier(n) == identifier(tab))), None)
+        if title is None:
             continue
         sheet = book.get_sheet_by_name(title)
         spans = areas.get(title, [])

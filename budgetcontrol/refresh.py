@@ -24,6 +24,7 @@ from budgetcontrol.contract.tables import ACTUALS, Inputs, check_excel_matching,
 from budgetcontrol.engine import Result, compute
 from budgetcontrol.engine.monthly import month_end
 from budgetcontrol.engine.phasing import PAIR
+from budgetcontrol.sheets.names import settings_sheet
 from budgetcontrol.sheets.inputs import STYLE, cell_value
 from budgetcontrol.sheets.layout import SheetLayout
 
@@ -148,7 +149,7 @@ def next_month(book: Book) -> tuple[dt.date, dt.date, Result]:
     before = model.default_as_of
     if before.month == 12:
         raise InputError(inputs.source, f"the workbook already reports December {before.year}; the fiscal year has no next month",
-                         sheet="Settings", column="as_of")
+                         sheet=settings_sheet(inputs.sheet_names) or "Settings", column="as_of")
     after = month_end(dt.date(before.year, before.month + 1, 1))
     result = compute(dataclasses.replace(inputs, model=model.model_copy(update={"as_of": after})), after)
     _complete_phasing(book, inputs, result)

@@ -102,7 +102,8 @@ def expected_layouts(inputs: Inputs, workbook: str | Path) -> list[SheetLayout]:
     since the workbook was written count in every figure, by the formulas themselves; only the Ledger and
     the drill-down (Audit) still hold the rows as written, and the Checks sheet the checks as written,
     until the next refresh: those are laid out from the rows as written."""
-    written = _written_rows(workbook)
+    tabs = sheets.tab_names_for(inputs)
+    written = _written_rows(workbook, tabs[LEDGER])
     typed = {table: int((frame.index >= _first_body_row(inputs, table) + written[table]).sum())
              for table, frame in _frames(inputs).items() if table in written}
     result = compute(inputs)
@@ -110,11 +111,12 @@ def expected_layouts(inputs: Inputs, workbook: str | Path) -> list[SheetLayout]:
         return sheets.layouts(result)
     then = compute(replace(inputs, table_rows={**inputs.table_rows, **written},
                            **{key: frame[frame.index < _first_body_row(inputs, table) + written[table]]
-                              for key, (table, frame) in zip(("budget", "changes", "actuals"), _frames(inputs).items())}))
+                              for key, (table, frame) in zip(("budget", "changes", "actuals"), _frames(inputs).items())
+                              if table in written}))
     now = {c.key: c for c in result.checks}
     as_written = [now[c.key] for c in then.checks if c.key in now]  # a zero-sum change typed since has no row yet
     fresh = sheets.layouts(replace(result, checks=as_written), typed)
-    old = {layout.name: layout for layout in sheets.layouts(then) if layout.name in (LEDGER, AUDIT)}
+    old = {layout.name: layout for layout in sheets.layouts(then) if layout.name in (tabs[LEDGER], tabs[AUDIT])}
     return [old.get(layout.name, layout) for layout in fresh]
 
 
@@ -126,12 +128,12 @@ def _first_body_row(inputs: Inputs, table: str) -> int:
     return inputs.table_headers[table][1] + 1  # 0-based first body row -> the 1-based sheet row of the index
 
 
-def _written_rows(workbook: str | Path) -> dict[str, int]:
+def _written_rows(workbook: str | Path, ledger_tab: str) -> dict[str, int]:
     """The rows of each input Table the Ledger summed when the workbook was written (none for a data folder)."""
     if Path(workbook).suffix.lower() not in (".xlsx", ".xlsm"):
         return {}
     wb = CalamineWorkbook.from_path(str(workbook))
-    if LEDGER not in wb.sheet_names:
+    if ledger_tab not in wb.sheet_names:
         return {}
-    sheet = wb.get_sheet_by_name(LEDGER)
+    sheet = wb.get_sheet_by_name(ledger_tab)
     return ledger.written_rows(list(itertools.islice(sheet.iter_rows(), ledger.SETTING_ROW + 1)))

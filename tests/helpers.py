@@ -135,13 +135,18 @@ def years_municipality(folder: Path, sign: str = "actual_minus_budget") -> Path:
     return folder
 
 
+def sheet_of(wb, table: str):
+    """The openpyxl worksheet holding the Table ``table`` (its tab name is the workbook's language's)."""
+    return next(ws for ws in wb.worksheets if table in ws.tables)
+
+
 def append_table_row(book: Path, sheet: str, table: str, values: list) -> None:
     """Type a row under an Excel Table of a built workbook and grow the Table over it, as Excel does."""
     import openpyxl
     from openpyxl.utils import get_column_letter, range_boundaries
 
     wb = openpyxl.load_workbook(book)
-    ws = wb[sheet]
+    ws = next((w for w in wb.worksheets if table in w.tables), None) or wb[sheet]  # the Table's sheet, by any tab name
     found = ws.tables[table]
     c1, r1, c2, r2 = range_boundaries(found.ref)
     for c, value in enumerate(values, start=c1):

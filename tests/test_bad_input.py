@@ -162,13 +162,13 @@ def _edit_book(path: Path, sheet: str, cell: str, value) -> None:
 
 
 @pytest.mark.parametrize("sheet,cell,value,expected", [
-    ("Changes", "I5", "4.727", ["sheet 'Changes'", "cell I5", "column 'amount'", "text '4.727', not a number"]),
-    ("Changes", "B6", "7. april", ["sheet 'Changes'", "cell B6", "column 'date'", "not a date"]),
-    ("Actuals", "A4", "2014-01", ["sheet 'Actuals'", "cell A4", "column 'month'", "not a date"]),
+    ("Ændringer", "I5", "4.727", ["sheet 'Ændringer'", "cell I5", "column 'amount'", "text '4.727', not a number"]),
+    ("Ændringer", "B6", "7. april", ["sheet 'Ændringer'", "cell B6", "column 'date'", "not a date"]),
+    ("Regnskab", "A4", "2014-01", ["sheet 'Regnskab'", "cell A4", "column 'month'", "not a date"]),
     ("Budget", "A4", "XX", ["sheet 'Budget'", "cell A4", "unknown sector 'XX'"]),
-    ("Settings", "C9", 2, ["sheet 'Settings'", "cell C9", "variance sign must be 1 or -1"]),
-    ("Settings", "C8", "31-12-2014", ["sheet 'Settings'", "cell C8", "as-of date must be a date cell"]),
-    ("Changes", "A19", "C99", ["sheet 'Changes'", "cell A19", "below the Table 'Changes' but not part of it"]),
+    ("Indstillinger", "C9", 2, ["sheet 'Indstillinger'", "cell C9", "variance sign must be 1 or -1"]),
+    ("Indstillinger", "C8", "31-12-2014", ["sheet 'Indstillinger'", "cell C8", "as-of date must be a date cell"]),
+    ("Ændringer", "A19", "C99", ["sheet 'Ændringer'", "cell A19", "below the Table 'Changes' but not part of it"]),
 ])
 def test_a_workbook_damaged_by_hand_is_refused_naming_sheet_and_cell(sheet, cell, value, expected, example, tmp_path):
     book = _built(example, tmp_path)
@@ -181,10 +181,10 @@ def test_a_workbook_damaged_by_hand_is_refused_naming_sheet_and_cell(sheet, cell
 def test_a_workbook_whose_table_was_renamed_is_refused(example, tmp_path):
     book = _built(example, tmp_path)
     wb = openpyxl.load_workbook(book)
-    table = wb["Actuals"].tables["Actuals"]
+    table = wb["Regnskab"].tables["Actuals"]
     table.displayName = table.name = "Regnskab"
-    del wb["Actuals"].tables["Actuals"]
-    wb["Actuals"].add_table(table)
+    del wb["Regnskab"].tables["Actuals"]
+    wb["Regnskab"].add_table(table)
     wb.save(book)
     assert "no Excel Table named 'Actuals'" in _error_line(runner.invoke(app, ["export", str(book)]))
 
@@ -192,8 +192,8 @@ def test_a_workbook_whose_table_was_renamed_is_refused(example, tmp_path):
 def test_a_settings_list_table_with_a_missing_column_is_refused(example, tmp_path):
     book = _built(example, tmp_path)
     wb = openpyxl.load_workbook(book)
-    wb["Settings"]["F4"] = "navn"  # Excel renames the Table's column with its header cell; openpyxl needs both
-    wb["Settings"].tables["Sectors"].tableColumns[1].name = "navn"
+    wb["Indstillinger"]["F4"] = "navn"  # Excel renames the Table's column with its header cell; openpyxl needs both
+    wb["Indstillinger"].tables["Sectors"].tableColumns[1].name = "navn"
     wb.save(book)
     line = _error_line(runner.invoke(app, ["export", str(book)]))
     assert "Table 'Sectors' has no column 'name'" in line
@@ -268,7 +268,7 @@ def test_bad_part_4_input_is_refused_with_one_clear_line_and_nothing_written(cas
 def test_a_forecast_typed_in_the_workbook_for_an_unknown_line_is_refused_by_the_refresh(example, tmp_path):
     book = _built(example, tmp_path)
     wb = openpyxl.load_workbook(book)
-    ws = wb["Forecast"]
+    ws = wb["Prognose"]
     for c, value in enumerate(["BU", "service", "9.99", "expense", 1000.0, "ny"], start=1):
         ws.cell(4, c).value = value
     wb.save(book)
@@ -276,7 +276,7 @@ def test_a_forecast_typed_in_the_workbook_for_an_unknown_line_is_refused_by_the_
     export_file = tmp_path / "june.csv"
     export_file.write_text("month,sector,category,activity,kind,amount\n2014-06,BU,service,,expense,1\n", encoding="utf-8")
     line = _error_line(runner.invoke(app, ["refresh", str(book), "--actuals", str(export_file)]))
-    for piece in ("sheet 'Forecast'", "cell C4", "column 'activity'", "line BU/service/9.99/expense"):
+    for piece in ("sheet 'Prognose'", "cell C4", "column 'activity'", "line BU/service/9.99/expense"):
         assert piece in line, (piece, line)
     assert book.read_bytes() == before
 
@@ -284,14 +284,14 @@ def test_a_forecast_typed_in_the_workbook_for_an_unknown_line_is_refused_by_the_
 def test_an_older_workbook_with_its_own_sheet_named_like_a_new_input_sheet_is_refused(example, tmp_path):
     book = _built(example, tmp_path)
     wb = openpyxl.load_workbook(book)
-    del wb["Forecast"]
-    wb.create_sheet("Forecast")["A1"] = "mine"
+    del wb["Prognose"]
+    wb.create_sheet("Prognose")["A1"] = "mine"  # an own sheet under the tab this version adds
     wb.save(book)
     before = book.read_bytes()
     export_file = tmp_path / "june.csv"
     export_file.write_text("month,sector,category,activity,kind,amount\n2014-06,BU,service,,expense,1\n", encoding="utf-8")
     line = _error_line(runner.invoke(app, ["refresh", str(book), "--actuals", str(export_file)]))
-    assert "sheet 'Forecast'" in line and "rename that sheet" in line
+    assert "sheet 'Prognose'" in line and "rename that sheet" in line
     assert book.read_bytes() == before
 
 
@@ -310,25 +310,25 @@ def _delete_column(wb) -> None:
 
 
 def _merge(wb) -> None:
-    wb["Actuals"].merge_cells("B6:C6")
+    wb["Regnskab"].merge_cells("B6:C6")
 
 
 def _text_amount(wb) -> None:
-    wb["Actuals"]["F5"] = "1.234,50 kr."
+    wb["Regnskab"]["F5"] = "1.234,50 kr."
 
 
 def _far_date(wb) -> None:
     import datetime as dt
 
-    wb["Changes"]["B4"] = dt.datetime(9999, 12, 31)
+    wb["Ændringer"]["B4"] = dt.datetime(9999, 12, 31)
 
 
 @pytest.mark.parametrize("damage,expected", [
     (_rename_header, ["sheet 'Budget'", "missing column 'amount'"]),
     (_delete_column, ["sheet 'Budget'", "missing column 'kind'"]),
-    (_merge, ["sheet 'Actuals'", "cell B6", "merged cells (B6:C6)"]),
-    (_text_amount, ["sheet 'Actuals'", "cell F5", "column 'amount'", "not a number"]),
-    (_far_date, ["sheet 'Changes'", "cell B4", "column 'date'", "9999-12-31, a date far outside any fiscal year"]),
+    (_merge, ["sheet 'Regnskab'", "cell B6", "merged cells (B6:C6)"]),
+    (_text_amount, ["sheet 'Regnskab'", "cell F5", "column 'amount'", "not a number"]),
+    (_far_date, ["sheet 'Ændringer'", "cell B4", "column 'date'", "9999-12-31, a date far outside any fiscal year"]),
 ], ids=["renamed header", "deleted column", "merged cell in a Table", "text in an amount cell", "date in 9999"])
 def test_a_table_damaged_by_hand_is_refused_by_export_and_refresh_and_the_workbook_is_left_alone(damage, expected, example, tmp_path):
     book = _built(example, tmp_path)

@@ -136,7 +136,7 @@ def test_a_workbook_unit_cost_typed_as_text_or_twice_is_refused(tmp_path):
     book = tmp_path / "p.xlsx"
     assert runner.invoke(app, ["build", str(PLACEMENTS), "-o", str(book)]).exit_code == 0
     wb = openpyxl.load_workbook(book)
-    ws = wb["Settings"]
+    ws = wb["Indstillinger"]
     row = next(r for r in range(5, ws.max_row + 1) if ws.cell(r, 16).value == "foster_family")
     ws.cell(row, 18).value = "35"
     wb.save(book)

@@ -122,7 +122,7 @@ def test_the_budget_sheet_and_the_other_months_rows_are_copied_byte_for_byte(mad
     fast = tmp_path / "fast.xlsx"
     refreshed(book, october, fast)
     assert sheet_xml(fast, "Budget") == sheet_xml(book, "Budget")  # shared strings, Excel's row hints and all
-    before, after = sheet_xml(book, "Actuals"), sheet_xml(fast, "Actuals")
+    before, after = sheet_xml(book, "Regnskab"), sheet_xml(fast, "Regnskab")
     inputs = contract.load(book)
     header = inputs.table_headers["Actuals"][1]
     first_october = header + 1 + int((inputs.actuals["month"] < "2026-10").sum())
@@ -140,7 +140,7 @@ def test_the_budget_sheet_and_the_other_months_rows_are_copied_byte_for_byte(mad
 def test_rows_with_a_hyperlink_a_merge_or_a_formula_are_kept(made, tmp_path):
     book, october = made
     wb = openpyxl.load_workbook(book)
-    budget, actuals = wb["Budget"], wb["Actuals"]
+    budget, actuals = wb["Budget"], wb["Regnskab"]
     budget["E10"].hyperlink = Hyperlink(ref="E10", target="https://example.org/decision-17")
     budget["H20"] = "note"
     budget.merge_cells("H20:I20")
@@ -152,7 +152,7 @@ def test_rows_with_a_hyperlink_a_merge_or_a_formula_are_kept(made, tmp_path):
     after = openpyxl.load_workbook(fast)
     assert after["Budget"]["E10"].hyperlink.target == "https://example.org/decision-17"
     assert "H20:I20" in {str(r) for r in after["Budget"].merged_cells.ranges}
-    assert after["Actuals"]["H50"].value == "=F50*2"
+    assert after["Regnskab"]["H50"].value == "=F50*2"
 
 
 def test_a_big_table_rewritten_with_few_rows_keeps_nothing_of_the_old_body(made, tmp_path):
@@ -174,11 +174,11 @@ def test_a_note_beside_a_big_actuals_table_survives_its_rewrite(made, tmp_path):
     book, october = made
     edited = tmp_path / "note.xlsx"
     wb = openpyxl.load_workbook(book)
-    wb["Actuals"]["H100"] = "spørg økonomi om denne"
-    wb["Actuals"]["H20000"] = "under Tabellen, til højre"
+    wb["Regnskab"]["H100"] = "spørg økonomi om denne"
+    wb["Regnskab"]["H20000"] = "under Tabellen, til højre"
     wb.save(edited)
     fast = tmp_path / "fast.xlsx"
     refreshed(edited, october, fast)
-    ws = openpyxl.load_workbook(fast)["Actuals"]
+    ws = openpyxl.load_workbook(fast)["Regnskab"]
     assert ws["H100"].value == "spørg økonomi om denne" and ws["H20000"].value == "under Tabellen, til højre"
     assert len(contract.load(fast).actuals) == len(contract.load(book).actuals)  # October's rows replaced

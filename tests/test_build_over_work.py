@@ -42,7 +42,7 @@ def test_a_build_over_an_own_sheet_a_typed_change_row_and_an_own_name_is_refused
     wb.create_sheet("Min analyse")["A1"] = "mine"
     wb.defined_names["MitNavn"] = DefinedName("MitNavn", attr_text="'Min analyse'!$A$1")
     wb.save(path)
-    row = range_boundaries(openpyxl.load_workbook(path)["Changes"].tables["Changes"].ref)[3]
+    row = range_boundaries(openpyxl.load_workbook(path)["Ændringer"].tables["Changes"].ref)[3]
     before = path.read_bytes()
     result = runner.invoke(app, ["build", str(EXAMPLE), "-o", str(path)])
     assert result.exit_code == 2
@@ -145,9 +145,9 @@ def test_a_build_over_an_own_column_in_a_table_or_an_own_note_on_an_input_sheet_
     t.tableColumns.append(TableColumn(id=len(t.tableColumns) + 1, name="note"))
     t.ref = t.autoFilter.ref = f"A{r1}:{openpyxl.utils.get_column_letter(c2 + 1)}{r2}"
     ws.cell(r1 + 1, c2 + 1, "husk")
-    wb["Changes"]["P2"] = "spørg økonomi"
+    wb["Ændringer"]["P2"] = "spørg økonomi"
     wb.save(path)
     result = runner.invoke(app, ["build", str(EXAMPLE), "-o", str(path)])
     assert result.exit_code == 2
     line = result.stderr.strip()
-    assert "column 'note' of the Budget Table" in line and "your cells on the sheet 'Changes' (P2" in line
+    assert "column 'note' of the Budget Table" in line and "your cells on the sheet 'Ændringer' (P2" in line

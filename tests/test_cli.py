@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 import subprocess
 import sys
 from importlib.metadata import version
@@ -36,14 +37,20 @@ def test_a_figure_and_its_unit_read_as_one_number():
     assert with_unit(7, "timer") == "7 timer"
 
 
-def test_csv_exports_print_amounts_to_the_ore_and_ratios_to_six_decimals():
+def test_csv_exports_print_amounts_to_the_ore_and_ratios_to_six_decimals(tmp_path):
     rows = list(csv.DictReader(io.StringIO(runner.invoke(app, ["export", str(MAY), "--table", "monthly"]).stdout)))
     january = rows[0]
-    assert january["budget_month"] == "159535.67"  # 1.914.428 / 12, not 159535.666666667
+    assert january["budget_month"] == "159535.66667"  # 1.914.428 t.kr. / 12 to the øre, not 159535.666666667
     assert january["consumption"] == "0.081769"
     for row in rows:
         for name in ("corrected", "budget_month", "budget_ytd", "variance_ytd", "forecast", "expected_result"):
-            assert len(row[name].partition(".")[2]) <= 2, (name, row[name])
+            assert len(row[name].partition(".")[2]) <= 5, (name, row[name])
+    kroner = tmp_path / "kr"
+    shutil.copytree(MAY, kroner)
+    model = (kroner / "model.yaml").read_text(encoding="utf-8").replace('unit: "1.000 kr."', 'unit: "kr."')
+    (kroner / "model.yaml").write_text(model, encoding="utf-8")
+    in_kroner = list(csv.DictReader(io.StringIO(runner.invoke(app, ["export", str(kroner), "--table", "monthly"]).stdout)))
+    assert in_kroner[0]["budget_month"] == "159535.67"
 
 
 def test_the_danish_csv_opens_in_a_danish_excel_straight_into_columns():
@@ -53,6 +60,6 @@ def test_the_danish_csv_opens_in_a_danish_excel_straight_into_columns():
     assert result.stdout.startswith("\ufeffsector;category;kind;month;".encode("utf-8")) and b"\r\n" in result.stdout
     text = result.stdout.decode("utf-8").replace("\r\n", "\n")
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
-    assert rows[0]["budget_month"] == "159535,67" and rows[0]["variance_ytd"] == "-2994,67"  # a figure, no apostrophe
+    assert rows[0]["budget_month"] == "159535,66667" and rows[0]["variance_ytd"] == "-2994,66667"  # a figure, no apostrophe
     plain = list(csv.DictReader(io.StringIO(runner.invoke(app, ["export", str(MAY), "--table", "monthly"]).stdout)))
     assert [r["variance_ytd"].replace(".", ",") for r in plain] == [r["variance_ytd"] for r in rows]

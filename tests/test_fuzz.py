@@ -88,7 +88,7 @@ value = st.one_of(st.none(), cell_text, st.floats(allow_nan=True, allow_infinity
 
 
 @SETTINGS
-@given(st.lists(st.tuples(st.sampled_from(["Budget", "Changes", "Actuals", "Settings", "Phasing"]),
+@given(st.lists(st.tuples(st.sampled_from(["Budget", "Ændringer", "Regnskab", "Indstillinger", "Periodisering"]),
                           st.integers(1, 25), st.integers(1, 12), value), min_size=1, max_size=4))
 def test_a_workbook_edited_anywhere_is_read_or_refused_with_one_clear_line(built, tmp_path, edits):
     wb = openpyxl.load_workbook(built)

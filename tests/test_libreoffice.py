@@ -35,7 +35,7 @@ def grid(path, sheet):
 def summary_rows(path) -> dict[tuple[str, str], list]:
     """Sector summary rows by (sector code, category code), from column B and C."""
     rows = {}
-    for row in grid(path, "Sector summary")[7:]:
+    for row in grid(path, "Sektoroversigt")[7:]:
         if row[1] or row[2]:
             rows.setdefault((row[1], row[2]), row)
     return rows
@@ -65,7 +65,7 @@ def test_a_mid_year_sector_summary_shows_the_variance_to_date_as_status_does(sof
     book = tmp_path / "aalborg.xlsx"
     build(EXAMPLE, book, "--as-of", "2014-06-30")
     recalculated = recalculate(book, tmp_path / "lo")
-    summary = grid(recalculated, "Sector summary")
+    summary = grid(recalculated, "Sektoroversigt")
     grand = next(row for row in summary[7:] if row[0] == "I alt" and row[3] != "")
     status = grid(recalculated, "Status")
     status_grand = next(row for row in status[7:] if row[0] == "I alt")
@@ -91,7 +91,7 @@ def test_every_formula_cell_of_a_multi_sector_model_equals_the_engine_breaks_inc
     mismatches, compared = compare(layouts(compute(load(book))), recalculated)
     assert compared > 1000
     assert mismatches == []
-    checks = grid(recalculated, "Checks")
+    checks = grid(recalculated, "Kontroller")
     assert checks[1][1] == "BRUD"
     broken = {row[6] or row[1] for row in checks[4:] if row[5] == "BRUD"}
     assert "R002" in broken and any("ikke findes i oprindeligt budget" in b for b in broken)
@@ -109,7 +109,7 @@ def test_a_change_typed_into_the_workbook_counts_without_python(soffice, tmp_pat
     assert row[13] == pytest.approx(-21685 - 1000, abs=1e-6)  # variance net
     exported = runner.invoke(app, ["export", str(book)]).stdout
     assert "BU,service,net,1648977,1659580,1636895,-22685" in exported
-    checks = {r[1]: r[5] for r in grid(recalculated, "Checks")[4:] if r[1] and r[5]}
+    checks = {r[1]: r[5] for r in grid(recalculated, "Kontroller")[4:] if r[1] and r[5]}
     assert checks and all(v == "OK" for v in checks.values())  # the drill-down counts the typed row by formula
 
 
@@ -117,7 +117,7 @@ def test_the_variance_sign_setting_flips_the_workbook(soffice, tmp_path):
     book = tmp_path / "aalborg.xlsx"
     build(EXAMPLE, book)
     wb = openpyxl.load_workbook(book)
-    wb["Settings"]["C9"] = -1
+    wb["Indstillinger"]["C9"] = -1
     wb.save(book)
     recalculated = recalculate(book, tmp_path / "lo")
     assert summary_rows(recalculated)[("BU", "service")][13] == pytest.approx(21685, abs=1e-6)
@@ -131,11 +131,11 @@ def test_verify_command_passes_a_fresh_build_and_catches_a_tampered_output(soffi
     ok = runner.invoke(app, ["verify", str(book)])
     assert ok.exit_code == 0 and "OK: all" in ok.stdout
     wb = openpyxl.load_workbook(book)
-    wb["Sector summary"]["H9"] = 1658581  # a hard-typed number over a formula
+    wb["Sektoroversigt"]["H9"] = 1658581  # a hard-typed number over a formula
     wb.save(book)
     bad = runner.invoke(app, ["verify", str(book)])
     assert bad.exit_code == 1
-    assert "Sector summary!H9: expected 1658580.0, got 1658581" in bad.stdout
+    assert "Sektoroversigt!H9: expected 1658580.0, got 1658581" in bad.stdout
 
 
 def test_as_of_mid_year_workbook_equals_the_engine(soffice, tmp_path):
@@ -152,11 +152,11 @@ def test_a_month_cell_dated_mid_or_end_of_month_counts_alike_in_workbook_and_eng
     book = tmp_path / "aalborg.xlsx"
     build(EXAMPLE, book)
     wb = openpyxl.load_workbook(book)
-    ws = wb["Actuals"]
+    ws = wb["Regnskab"]
     june = [r for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value and ws.cell(r, 1).value.month == 6]
     for r in june:
         ws.cell(r, 1).value = dt.datetime(2014, 6, 30)
-    wb["Settings"]["C8"] = dt.datetime(2014, 6, 15)
+    wb["Indstillinger"]["C8"] = dt.datetime(2014, 6, 15)
     wb.save(book)
     mismatches, compared = compare(layouts(compute(load(book))), recalculate(book, tmp_path / "lo"))
     assert compared > 300 and mismatches == []
@@ -178,7 +178,7 @@ def test_actuals_and_changes_typed_below_the_ledger_rows_count_everywhere(soffic
     recalculated = recalculate(book, tmp_path / "lo")
     mismatches, compared = compare(expected_layouts(load(book), book), recalculated)
     assert [str(m) for m in mismatches] == [] and compared > 1000
-    sheet = grid(recalculated, "Corrected budget")
+    sheet = grid(recalculated, "Korrigeret budget")
     codes, row = sheet[4], sheet[5]  # the code row and BU/service/expense
     assert row[:4] == ["BU", "service", "", "expense"] and row[codes.index("pending")] == 12000 + 700  # pending in the data + the typed row
 
@@ -187,8 +187,8 @@ def test_an_edit_to_rows_the_ledger_summed_shows_as_a_break_until_the_refresh(so
     book = tmp_path / "aalborg.xlsx"
     build(EXAMPLE, book)
     wb = openpyxl.load_workbook(book)
-    wb["Actuals"]["F4"] = wb["Actuals"]["F4"].value + 1  # an amount the Ledger summed
+    wb["Regnskab"]["F4"] = wb["Regnskab"]["F4"].value + 1  # an amount the Ledger summed
     wb.save(book)
-    checks = {r[1]: r[5] for r in grid(recalculate(book, tmp_path / "lo"), "Checks")[4:] if r[1]}
-    assert checks["Ledger: Actuals-tabellens summerede rækker er uændrede siden opdateringen (ellers: opdater projektmappen)"] == "BRUD"
-    assert checks["Ledger: Budget-tabellens summerede rækker er uændrede siden opdateringen (ellers: opdater projektmappen)"] == "OK"
+    checks = {r[1]: r[5] for r in grid(recalculate(book, tmp_path / "lo"), "Kontroller")[4:] if r[1]}
+    assert checks["'Beregning grundlag': Actuals-tabellens summerede rækker er uændrede siden opdateringen (ellers: opdater projektmappen)"] == "BRUD"
+    assert checks["'Beregning grundlag': Budget-tabellens summerede rækker er uændrede siden opdateringen (ellers: opdater projektmappen)"] == "OK"

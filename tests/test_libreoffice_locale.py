@@ -59,5 +59,5 @@ def test_codes_that_look_like_dates_or_decimals_recalculate_equal_to_the_engine_
     mismatches, compared = compare(layouts(compute(load(book))), out)
     assert compared > 3000
     assert mismatches == [], mismatches[:10]
-    shown = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Corrected budget").to_python()
+    shown = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Korrigeret budget").to_python()
     assert codes <= {c for row in shown for c in row if isinstance(c, str)}  # still texts after LibreOffice saved them

@@ -44,7 +44,7 @@ def recalculated_equals_engine(book, tmp_path) -> None:
 
 def calc_rows(recalculated) -> pd.DataFrame:
     """The recalculated Monthly calc rows as the export's columns (month as YYYY-MM)."""
-    grid = CalamineWorkbook.from_path(str(recalculated)).get_sheet_by_name("Monthly calc").to_python(skip_empty_area=False)
+    grid = CalamineWorkbook.from_path(str(recalculated)).get_sheet_by_name("Beregning måned").to_python(skip_empty_area=False)
     rows = []
     for row in grid[CALC_FIRST - 1:]:
         if not row[0]:
@@ -76,11 +76,11 @@ def test_refreshed_placements_workbook_recalculated_equals_export(tmp_path):
         got = sheet.loc[(rec["sector"], rec["category"], rec["kind"], rec["month"])]
         for name in exported.columns[4:]:
             want = rec[name]
-            assert (got[name] == "" if want == "" else got[name] == pytest.approx(float(want), abs=1e-6)), (rec, name)
+            assert (got[name] == "" if want == "" else got[name] == pytest.approx(float(want), abs=0.005)), (rec, name)  # the export prints to the øre
             checked += 1
     assert checked == len(exported) * 9
     targets = pd.read_csv(io.StringIO(invoke("export", PLACEMENTS, "--table", "targets")), keep_default_na=False)
-    cost_to_date = CalamineWorkbook.from_path(str(recalculated)).get_sheet_by_name("Targets").to_python()
+    cost_to_date = CalamineWorkbook.from_path(str(recalculated)).get_sheet_by_name("Måltal").to_python()
     totals = [row for row in cost_to_date if str(row[0]).startswith("Omkostning i alt")]
     assert totals[0][16] == pytest.approx(targets["cost"].replace("", 0).astype(float).sum())
 
@@ -89,10 +89,10 @@ def test_the_sector_selector_switches_the_monthly_sheet_without_python(municipal
     book = tmp_path / "muni.xlsx"
     invoke("build", municipality, "-o", book, "--as-of", "2025-07-31")
     wb = openpyxl.load_workbook(book)
-    assert wb["Monthly"]["B3"].value == "S1"
-    wb["Monthly"]["B3"] = "S3"
+    assert wb["Måned for måned"]["B3"].value == "S1"
+    wb["Måned for måned"]["B3"] = "S3"
     wb.save(book)
-    grid = CalamineWorkbook.from_path(str(recalculate(book, tmp_path / "lo"))).get_sheet_by_name("Monthly").to_python(skip_empty_area=False)
+    grid = CalamineWorkbook.from_path(str(recalculate(book, tmp_path / "lo"))).get_sheet_by_name("Måned for måned").to_python(skip_empty_area=False)
     assert grid[2][2] == "Sektor 3"
     net = compute(load(municipality), __import__("datetime").date(2025, 7, 31)).monthly
     s3 = net[(net.sector == "S3") & (net.kind == "net") & (net.category == "service")].set_index("m")
@@ -138,11 +138,11 @@ def test_a_phasing_weight_broken_in_excel_shows_as_a_break_on_checks(tmp_path):
     book = tmp_path / "aalborg.xlsx"
     invoke("build", ROOT / "examples" / "aalborg-2014-bu", "-o", book, "--as-of", "2014-06-30")
     wb = openpyxl.load_workbook(book)
-    ws = wb["Phasing"]
+    ws = wb["Periodisering"]
     assert ws["A4"].value == "BU" and ws["C4"].value == 1
     ws["D4"] = 0.5  # January of BU/service: the year now sums to 1.4167
     wb.save(book)
-    grid = CalamineWorkbook.from_path(str(recalculate(book, tmp_path / "lo"))).get_sheet_by_name("Checks").to_python()
+    grid = CalamineWorkbook.from_path(str(recalculate(book, tmp_path / "lo"))).get_sheet_by_name("Kontroller").to_python()
     assert grid[1][1] == "BRUD"
     row = next(r for r in grid if str(r[1]).startswith("Periodisering"))
     assert row[2] == pytest.approx(12 * (0.5 - 1 / 12)) and row[5] == "BRUD"  # the deviation in each of 12 months
@@ -153,7 +153,7 @@ def test_a_sector_and_category_without_phasing_rows_is_phased_in_twelfths_by_the
     book = tmp_path / "aalborg.xlsx"
     invoke("build", ROOT / "examples" / "aalborg-2014-bu", "-o", book, "--as-of", "2014-06-30")
     wb = openpyxl.load_workbook(book)
-    ws = wb["Phasing"]
+    ws = wb["Periodisering"]
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=4, max_row=ws.max_row)]
     keep = [r for r in rows if r[1] != "guaranteed"]
     for i in range(len(rows)):

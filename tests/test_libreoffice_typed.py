@@ -39,12 +39,12 @@ def sheet(path, name):
 
 
 def checks(path) -> dict[str, str]:
-    return {row[1]: row[5] for row in sheet(path, "Checks")[4:] if row[1] and row[5]}
+    return {row[1]: row[5] for row in sheet(path, "Kontroller")[4:] if row[1] and row[5]}
 
 
 def typed_info(path) -> dict[str, float]:
     """The information lines: rows typed since the last refresh, per Table."""
-    return {row[1].split(" ")[3]: row[2] for row in sheet(path, "Checks")[4:] if str(row[1]).startswith("Rækker tastet i")}
+    return {row[1].split(" ")[3]: row[2] for row in sheet(path, "Kontroller")[4:] if str(row[1]).startswith("Rækker tastet i")}
 
 
 def status_total(path, column_label: str) -> float:
@@ -66,7 +66,7 @@ def test_a_change_typed_in_excel_keeps_every_check_ok_and_verify_passes(soffice,
     recalculated = recalculate(book, tmp_path / "lo")
     found = checks(recalculated)
     assert found and set(found.values()) == {"OK"}, found
-    assert sheet(recalculated, "Checks")[1][1] == "OK"
+    assert sheet(recalculated, "Kontroller")[1][1] == "OK"
     assert sheet(recalculated, "Status")[1][7] == "OK"  # "Kontroller:" on every report
     assert typed_info(recalculated) == {"Budget": 0, "Changes": 1, "Actuals": 0}
     before = status_total(recalculate(built(tmp_path / "fresh"), tmp_path / "lo0"), "Korrigeret budget")
@@ -81,7 +81,7 @@ def test_a_month_of_actuals_pasted_under_actuals_counts_everywhere(soffice, tmp_
     for sector, category, kind, amount in JUNE:
         append_table_row(book, "Actuals", "Actuals", [dt.date(2014, 6, 1), sector, category, None, kind, amount])
     wb = openpyxl.load_workbook(book)
-    wb["Settings"]["C8"] = dt.datetime(2014, 6, 30)
+    wb["Indstillinger"]["C8"] = dt.datetime(2014, 6, 30)
     wb.save(book)
     recalculated = recalculate(book, tmp_path / "lo")
     assert set(checks(recalculated).values()) == {"OK"}
@@ -118,4 +118,4 @@ def test_a_change_typed_for_a_line_the_budget_does_not_have_is_a_break(soffice, 
                                                   "service", "5.99.99", "expense", 300.0, "Ny linje", None])
     recalculated = recalculate(book, tmp_path / "lo")
     assert "BRUD" in checks(recalculated).values()
-    assert sheet(recalculated, "Checks")[1][1] == "BRUD"
+    assert sheet(recalculated, "Kontroller")[1][1] == "BRUD"

@@ -45,7 +45,7 @@ def rows_of(wb, sheet: str) -> list[list]:
 def test_history_sheet_recalculated_shows_aalborgs_published_results(tmp_path):
     book = tmp_path / "aalborg-2019.xlsx"
     build(AALBORG_2019, book)
-    grid = rows_of(recalculated(book, tmp_path), "History")
+    grid = rows_of(recalculated(book, tmp_path), "Historik")
     shown = {}
     for row in grid[history.HEADER_ROW:]:
         if str(row[history.YEAR - 1]).isdigit() and row[history.EXPECTED - 1] == 0:
@@ -62,7 +62,7 @@ def test_outer_years_and_savings_sheets_recalculated_equal_the_export(sign, tmp_
     build(folder, book)
     wb = recalculated(book, tmp_path)
     expected = export(folder, "outer_years").set_index(["sector", "category", "year"])
-    grid = rows_of(wb, "Outer years")
+    grid = rows_of(wb, "Overslagsår")
     years = [int(v) for v in grid[outer_years.YEAR_ROW - 1][outer_years.FIRST_YEAR - 1:outer_years.FIRST_YEAR + 3]]
     assert years == [2025, 2026, 2027, 2028]
     sector, seen = None, 0
@@ -76,7 +76,7 @@ def test_outer_years_and_savings_sheets_recalculated_equal_the_export(sign, tmp_
                 assert got == [expected.at[(sector, "", y), name] for y in years], (sector, name)
                 seen += 1
     assert seen == 6  # two sectors and the total, each with estimated and difference
-    grid = rows_of(wb, "Savings")
+    grid = rows_of(wb, "Besparelser")
     total = next(row for row in grid if row[0] == "Besparelser i alt")
     assert total[savings.FIRST_YEAR - 1:savings.FIRST_YEAR + 4] == [0, 50, 130, 100, 280]  # 2025 (fiscal) … 2028, in all
     by_measure = {row[savings.MEASURE - 1]: row[savings.FIRST_YEAR - 1:savings.FIRST_YEAR + 4]
@@ -113,9 +113,9 @@ def test_a_workbook_built_before_part_4_gets_the_new_sheets_on_refresh(tmp_path)
     book = tmp_path / "old.xlsx"
     build(folder, book)
     wb = openpyxl.load_workbook(book)
-    for name in ("Forecast", "History data", "Outer budget", "Savings data"):
+    for name in ("Prognose", "Historikdata", "Budget overslagsår", "Besparelsesdata"):
         del wb[name]
-    settings = wb["Settings"]
+    settings = wb["Indstillinger"]
     row = next(c.row for c in settings["A"] if c.value == "outer_years")
     for cell in settings[row]:
         cell.value = None  # the row an older Settings sheet does not have
@@ -126,7 +126,7 @@ def test_a_workbook_built_before_part_4_gets_the_new_sheets_on_refresh(tmp_path)
     result = runner.invoke(app, ["refresh", str(book), "--actuals", str(export_file), "--month", "2025-06"])
     assert result.exit_code == 0, result.stderr
     names = openpyxl.load_workbook(book).sheetnames
-    assert {"Forecast", "History data", "Outer budget", "Savings data", "Line forecast", "Outer years"} <= set(names)
+    assert {"Prognose", "Historikdata", "Budget overslagsår", "Besparelsesdata", "Beregning linje", "Overslagsår"} <= set(names)
     recalculated(book, tmp_path)
 
 
@@ -138,7 +138,7 @@ def test_a_forecast_typed_in_excel_for_a_line_without_a_row_shows_as_a_break_on_
     res = compute(load(book))
     append_table_row(book, "Forecast", "Forecast", ["B", "svc", "b9", "expense", 500, "ny linje"])
     out = recalculate(book, tmp_path / "lo")
-    grid = rows_of(CalamineWorkbook.from_path(str(out)), "Checks")
+    grid = rows_of(CalamineWorkbook.from_path(str(out)), "Kontroller")
     row = grid[checks.FIRST - 1 + [c.key for c in res.checks].index("forecast_counted")]
     assert (row[checks.LEFT - 1], row[checks.RIGHT - 1], row[checks.STATUS - 1]) == (700, 1200, "BRUD")
     assert grid[1][1] == "BRUD"  # the overall status in B2
@@ -150,7 +150,7 @@ def test_an_adopted_budget_typed_in_excel_for_a_line_without_a_row_shows_as_a_br
     build(folder, book)
     res = compute(load(book))
     append_table_row(book, "Outer budget", "OuterBudget", [2027, "B", "svc", "b9", "expense", 100])
-    grid = rows_of(CalamineWorkbook.from_path(str(recalculate(book, tmp_path / "lo"))), "Checks")
+    grid = rows_of(CalamineWorkbook.from_path(str(recalculate(book, tmp_path / "lo"))), "Kontroller")
     row = grid[checks.FIRST - 1 + [c.key for c in res.checks].index("outer_budget_counted")]
     assert (row[checks.LEFT - 1], row[checks.RIGHT - 1], row[checks.STATUS - 1]) == (1, 2, "BRUD")
 
@@ -172,7 +172,7 @@ def test_varde_2018_outer_years_and_savings_sheets_recalculated_show_the_publish
     book = tmp_path / "varde.xlsx"
     build(varde_2018(tmp_path / "varde"), book)
     wb = recalculated(book, tmp_path, at_least=500)  # two lines: fewer cells than the other cases
-    grid = rows_of(wb, "Outer years")
+    grid = rows_of(wb, "Overslagsår")
     span = slice(outer_years.FIRST_YEAR - 1, outer_years.FIRST_YEAR + 3)
     assert [int(v) for v in grid[outer_years.YEAR_ROW - 1][span]] == [2018, 2019, 2020, 2021]
     total_at = next(i for i, row in enumerate(grid) if row[0] == "I alt")
@@ -183,7 +183,7 @@ def test_varde_2018_outer_years_and_savings_sheets_recalculated_show_the_publish
     assert [row[outer_years.CORRECTED - 1] for row in grid[total_at:] if row[0] == "Grundlag i alt"] == [VARDE_CORRECTED]
     for catalogue, measures in VARDE_CATALOGUES.items():
         assert below[catalogue] == [sum(a[k] for a in measures.values()) for k in range(4)], catalogue
-    grid = rows_of(wb, "Savings")
+    grid = rows_of(wb, "Besparelser")
     by_measure = {row[savings.MEASURE - 1]: row[savings.FIRST_YEAR - 1:savings.FIRST_YEAR + 4]
                   for row in grid if row[savings.SECTOR - 1] == "VOK"}
     assert by_measure == {m: list(a) + [sum(a)] for ms in VARDE_CATALOGUES.values() for m, a in ms.items()}

@@ -72,7 +72,7 @@ def test_check_selects_the_first_break_on_the_checks_sheet(municipality, example
     clean = built(example, tmp_path / "clean.xlsx", "2014-06-30")
     ok = run(actions.check, clean)
     count = len(compute(contract.load(clean)).checks)  # every check of the Checks sheet
-    assert ok.result is None and ok.selected == ("Checks", "B2") and ok.alerts[-1] == (f"Alle {count} kontroller er OK.", False)
+    assert ok.result is None and ok.selected == ("Kontroller", "B2") and ok.alerts[-1] == (f"Alle {count} kontroller er OK.", False)
     broken = built(municipality, tmp_path / "broken.xlsx", contract.load(municipality).model.default_as_of.isoformat())
     ui = run(actions.check, broken)
     result = compute(contract.load(broken))
@@ -108,9 +108,9 @@ def test_next_month_and_check_buttons_against_the_xlwings_double_not_real_excel(
     live = xlwings_double.Book(path)
     monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: live), raising=False)
     macros.BC_AddMonth()
-    assert live.wb["Settings"]["C8"].value.date() == dt.date(2014, 6, 30)
+    assert live.wb["Indstillinger"]["C8"].value.date() == dt.date(2014, 6, 30)
     assert macros.BC_Check() is None
-    assert live.active == "Checks" and live.selected == ("Checks", "B2")
+    assert live.active == "Kontroller" and live.selected == ("Kontroller", "B2")
     assert live.app.alerts[-1][0] == f"Alle {len(compute(contract.load(path)).checks)} kontroller er OK."
     live.app.api.GetOpenFilename = lambda *a: False  # the controller cancels the file dialog
     assert macros.BC_Refresh() is None and live.app.status_bars[-1] is False

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from budgetcontrol.cli import app
 from budgetcontrol.xlsx import safe
 from budgetcontrol.xlsx.stream import _sheet_parts
-from helpers import JUNE_EXPORT
+from helpers import JUNE_EXPORT, sheet_of
 
 runner = CliRunner()
 JUNE = JUNE_EXPORT
@@ -33,7 +33,7 @@ def one_line(result) -> str:
 
 
 def first_body_cell(book, sheet: str, table: str, column: str) -> str:
-    ws = openpyxl.load_workbook(book)[sheet]
+    ws = sheet_of(openpyxl.load_workbook(book), table)
     t = ws.tables[table]
     c1, r1, _, _ = range_boundaries(t.ref)
     names = [c.name for c in t.tableColumns]
@@ -44,7 +44,7 @@ def test_an_error_value_in_an_amount_cell_is_named_as_the_error(book):
     cell = first_body_cell(book, "Changes", "Changes", "amount")
     with zipfile.ZipFile(book) as z:
         parts = {n: z.read(n) for n in z.namelist()}
-        part = _sheet_parts(z)["Changes"]
+        part = _sheet_parts(z)["Ændringer"]
     xml = parts[part].decode()
     xml, n = __import__("re").subn(rf'<c r="{cell}"([^>]*)>.*?</c>', rf'<c r="{cell}"\1 t="e"><f>#REF!*2</f><v>#REF!</v></c>', xml, count=1)
     assert n == 1
@@ -59,7 +59,7 @@ def test_an_error_value_in_an_amount_cell_is_named_as_the_error(book):
 def test_a_number_in_a_month_cell_is_called_a_number(book):
     wb = openpyxl.load_workbook(book)
     cell = first_body_cell(book, "Actuals", "Actuals", "month")
-    wb["Actuals"][cell] = 99999999
+    wb["Regnskab"][cell] = 99999999
     wb.save(book)
     line = one_line(runner.invoke(app, ["export", str(book)]))
     assert "month cell is the number 99999999, not a date" in line and "text" not in line
@@ -114,7 +114,7 @@ def _prefixed(xml: bytes, root: str) -> bytes:
     return text.replace(f'<x:{root} xmlns="', f'<x:{root} xmlns:x="', 1).encode()
 
 
-@pytest.mark.parametrize("where", ["workbook", "Actuals", "Settings"])
+@pytest.mark.parametrize("where", ["workbook", "Regnskab", "Indstillinger"])
 def test_a_part_written_with_a_namespace_prefix_is_refused_in_one_line_not_a_traceback(book, where):
     def edit(parts, sheets):
         if where == "workbook":

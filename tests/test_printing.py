@@ -24,8 +24,9 @@ from helpers import EXAMPLE
 
 pytestmark = pytest.mark.libreoffice
 runner = CliRunner()
-REPORTS = [n for n in names.OUTPUTS if n != names.AUDIT]  # Audit is a calculation sheet, hidden
-CALCULATION = [names.AUDIT, names.MONTHLY_CALC, names.LINE_FORECAST, names.LEDGER]
+TAB = names.DANISH
+REPORTS = [TAB[n] for n in names.OUTPUTS if n != names.AUDIT]  # the drill-down (Audit) prints apart, on demand
+CALCULATION = [TAB[n] for n in names.CALCULATIONS]
 
 
 def printed(book: Path, tmp: Path) -> list[tuple[str, str]]:
@@ -55,15 +56,16 @@ def test_the_demo_prints_in_25_pages_its_reports_in_10(soffice, tmp_path):
     assert sum(per_sheet[n] for n in REPORTS) <= 10, per_sheet
     assert not set(CALCULATION) & set(per_sheet)  # hidden: never printed
     assert all(text.count("Side ") >= 1 and "Familie- og Beskæftigelsesforvaltningen" in text for _, text in pages)
-    assert any(n == names.STATUS and "opgjort pr. 31-12-2014" in t for n, t in pages)
+    assert any(n == TAB[names.STATUS] and "opgjort pr. 31-12-2014" in t for n, t in pages)
     wb = openpyxl.load_workbook(book)
     assert {ws.title: ws.sheet_state for ws in wb.worksheets if ws.sheet_state != "visible"} == {
         n: "hidden" for n in CALCULATION}
-    status = wb[names.STATUS]
+    status = wb[TAB[names.STATUS]]
     assert status.page_setup.orientation == "landscape" and status.page_setup.fitToWidth == 1
     assert status.print_title_rows == "$6:$7"
     assert all(status.column_dimensions[c].hidden for c in "NOPQ")  # the helper columns
-    assert wb[names.BUDGET].page_setup.fitToWidth == 1
+    assert wb[TAB[names.BUDGET]].page_setup.fitToWidth == 1
+    assert wb[TAB[names.ACTUALS]].print_title_rows == "$3:$3"  # an input Table's header on every page
 
 
 def test_a_small_municipality_prints_its_reports_in_40_pages_with_headings_on_every_page(soffice, tmp_path):
@@ -73,9 +75,9 @@ def test_a_small_municipality_prints_its_reports_in_40_pages_with_headings_on_ev
     pages = printed(book, tmp_path)
     per_sheet = Counter(name for name, _ in pages)
     assert sum(per_sheet[n] for n in REPORTS) <= 40, per_sheet
-    assert per_sheet[names.STATUS] > 1 and per_sheet[names.CORRECTED] > 1  # so the headings are tested on page 2 on
+    assert per_sheet[TAB[names.STATUS]] > 1 and per_sheet[TAB[names.CORRECTED]] > 1  # so the headings are tested on page 2 on
     layouts = {layout.name: layout for layout in sheets.layouts(compute(contract.load(book)))}
-    for sheet in (names.STATUS, names.CORRECTED, names.SUMMARY, names.HISTORY):
+    for sheet in (TAB[names.STATUS], TAB[names.CORRECTED], TAB[names.SUMMARY], TAB[names.HISTORY], TAB[names.ACTUALS]):
         layout = layouts[sheet]
         first, last = (int(x) for x in layout.print_titles.split(":"))
         headings = {c: cell.value for (r, c), cell in layout.cells.items()

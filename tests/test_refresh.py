@@ -91,7 +91,7 @@ def test_refresh_replaces_a_months_rows_and_keeps_hand_typed_rows_and_added_shee
     book = built(EXAMPLE, tmp_path / "book.xlsx", "2014-06-30")
     service_before = _service(compute(contract.load(book)))
     wb = openpyxl.load_workbook(book)
-    changes = wb["Changes"]
+    changes = wb["Ændringer"]
     table = changes.tables["Changes"]
     last = changes.max_row + 1
     for c, value in enumerate(["H-01", dt.datetime(2014, 3, 3), "approved", "supplementary", "BU", "service", None,
@@ -165,8 +165,8 @@ def test_refresh_runs_on_any_book_with_the_small_interface_up_to_the_live_excel_
     before = [r["month"] for r in read_rows(folder / "actuals.csv")]
     assert months[:-7] == before and months[-7:] == ["2014-07"] * 7  # rows kept in their order, the newest month last
     assert all(row.get("note") == "x" for row in book.tables["Actuals"] if row["month"].month < 7)  # extra columns kept
-    assert {layout.name for layout in book.generated} >= {"Status", "Monthly", "Targets", "Monthly calc", "Checks"}
-    assert all(layout.role != "input" for layout in book.generated if layout.name in ("Status", "Monthly"))
+    assert {layout.name for layout in book.generated} >= {"Status", "Måned for måned", "Måltal", "Beregning måned", "Kontroller"}
+    assert all(layout.role != "input" for layout in book.generated if layout.name in ("Status", "Måned for måned"))
     assert len(book.tables["Phasing"]) == 36  # the build-less book had no Phasing rows: twelfths added
 
 

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from budgetcontrol.cli import app
-from budgetcontrol.sheets.names import GENERATED
+from budgetcontrol.sheets.names import DANISH, GENERATED
 from budgetcontrol.xlsx.lint import lint
 from budgetcontrol.xlsx.stream import _sheet_parts
 from excel_features import OWN_PARTS, SHEET, add_excel_features
@@ -45,7 +45,7 @@ def owned_parts(path) -> set[str]:
         sheets = _sheet_parts(z)
         names = set(z.namelist())
     own = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "[Content_Types].xml"}
-    for title in list(GENERATED) + ["Actuals", "Settings"]:
+    for title in [DANISH[key] for key in list(GENERATED) + ["Actuals", "Settings"]]:
         if title in sheets:
             part = sheets[title]
             folder, name = part.rsplit("/", 1)
@@ -76,7 +76,7 @@ def test_three_refreshes_keep_every_part_the_tool_does_not_own_byte_for_byte(tmp
     differ = {n for n in set(original) | set(after) if original.get(n) != after.get(n)}
     assert differ <= owned_parts(book), sorted(differ - owned_parts(book))
     with zipfile.ZipFile(book) as z:
-        actuals = _sheet_parts(z)["Actuals"]
+        actuals = _sheet_parts(z)["Regnskab"]
     assert {actuals, "xl/workbook.xml"} <= differ  # the refresh did rewrite what it owns
     assert sdk_errors(book) == [] and lint(book) == []
     with zipfile.ZipFile(book) as z:

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from budgetcontrol import contract
 from budgetcontrol.cli import app
-from helpers import JUNE_EXPORT
+from helpers import JUNE_EXPORT, sheet_of
 
 runner = CliRunner()
 JUNE = JUNE_EXPORT
@@ -25,7 +25,7 @@ def book(may_book):
 def with_total_row(book, sheet: str, table: str, label_column: str = "month") -> int:
     """Tick Total Row on a Table as Excel does: a row below the body with a label and SUBTOTAL of amount."""
     wb = openpyxl.load_workbook(book)
-    ws = wb[sheet]
+    ws = sheet_of(wb, table)
     t = ws.tables[table]
     c1, r1, c2, r2 = range_boundaries(t.ref)
     names = [c.name for c in t.tableColumns]
@@ -55,7 +55,7 @@ def test_a_refresh_keeps_the_total_row_as_the_tables_last_row(book):
     rows_before = len(contract.load(book).actuals)
     result = runner.invoke(app, ["refresh", str(book), "--actuals", str(JUNE)])
     assert result.exit_code == 0, result.stderr
-    ws = openpyxl.load_workbook(book)["Actuals"]
+    ws = openpyxl.load_workbook(book)["Regnskab"]
     t = ws.tables["Actuals"]
     last = range_boundaries(t.ref)[3]
     assert t.totalsRowCount == 1 and last == total  # June's rows replaced where they stood: the same count
@@ -67,7 +67,7 @@ def test_a_refresh_keeps_the_total_row_as_the_tables_last_row(book):
 @pytest.mark.parametrize("gap", [0, 1, 3])
 def test_a_row_typed_below_a_table_is_refused_blank_rows_between_or_not(book, gap):
     wb = openpyxl.load_workbook(book)
-    ws = wb["Changes"]
+    ws = wb["Ændringer"]
     last = range_boundaries(ws.tables["Changes"].ref)[3]
     ws.cell(last + 1 + gap, 9, 500)  # an amount typed under the Table
     wb.save(book)

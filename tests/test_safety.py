@@ -191,7 +191,7 @@ def test_texts_beginning_like_a_formula_stay_texts_in_the_workbook_and_through_a
     path = tmp_path / "hostile.xlsx"
     assert runner.invoke(app, ["build", str(folder), "-o", str(path), "--as-of", "2014-05-31"]).exit_code == 0
     wb = openpyxl.load_workbook(path)  # a controller's own column in Actuals: a text like a formula, and a formula
-    ws, table = wb["Actuals"], wb["Actuals"].tables["Actuals"]
+    ws, table = wb["Regnskab"], wb["Regnskab"].tables["Actuals"]
     ws["G3"], ws["G4"], ws["G5"] = "note", "=SUM(99)", "=F5*2"
     ws["G4"].data_type = "s"
     ws["G6"] = ArrayFormula("G6", "=SUM(F4:F6*1)")  # an array (CSE) formula
@@ -206,14 +206,14 @@ def test_texts_beginning_like_a_formula_stay_texts_in_the_workbook_and_through_a
     result = runner.invoke(app, ["refresh", str(path), "--actuals", str(export)])
     assert result.exit_code == 0, result.stderr
     wb = openpyxl.load_workbook(path)
-    changes = wb["Changes"]
+    changes = wb["Ændringer"]
     header = [c.value for c in changes[3]]
     found = [changes.cell(r, header.index("description") + 1) for r in range(4, changes.max_row + 1)]
     assert {c.value for c in found if c.value} == {h.strip() for h in HOSTILE}
     assert all(c.data_type == "s" for c in found if c.value)
-    typed = [c for row in wb["Actuals"].iter_rows(min_row=4) for c in row if c.value == "+1+1"]
+    typed = [c for row in wb["Regnskab"].iter_rows(min_row=4) for c in row if c.value == "+1+1"]
     assert len(typed) == 1 and typed[0].data_type == "s"
-    notes = {getattr(c.value, "text", c.value): c.data_type for c in wb["Actuals"]["G"][3:] if c.value}
+    notes = {getattr(c.value, "text", c.value): c.data_type for c in wb["Regnskab"]["G"][3:] if c.value}
     assert notes == {"=SUM(99)": "s", "=F5*2": "f", "=SUM(F4:F6*1)": "f"}
     assert (contract.load(path).actuals["activity"] == "+1+1").sum() == 1
 
@@ -244,7 +244,7 @@ def test_check_exits_1_with_sheet_cell_old_and_new_when_the_committed_workbook_i
     assert "stale" in result.stdout and "Budget!E4: 1 -> " in result.stdout
     assert path.read_bytes() == before
     result = runner.invoke(app, ["build", str(EXAMPLE), "-o", str(path), "--as-of", "2014-06-30", "--check"])
-    assert result.exit_code == 1 and "Settings!C8" in result.stdout
+    assert result.exit_code == 1 and "Indstillinger!C8" in result.stdout
     result = runner.invoke(app, ["build", str(EXAMPLE), "-o", str(tmp_path / "none.xlsx"), "--check"])
     assert result.exit_code == 1 and "missing" in result.stdout and not (tmp_path / "none.xlsx").exists()
 
@@ -292,7 +292,7 @@ def test_a_controllers_edits_survive_three_refreshes_of_the_xlsm(tmp_path):
     table.ref = table.autoFilter.ref = f"{table.ref.split(':')[0]}:E{last}"
     budget["B4"].comment = Comment("Tjek med fagchefen", "Jens")
     budget["E5"].fill = PatternFill("solid", fgColor="FFFF00")
-    wb["Changes"]["L1"] = "Mine noter til ændringerne"
+    wb["Ændringer"]["L1"] = "Mine noter til ændringerne"
     wb.create_sheet("Mine noter")["A1"] = "='Status'!D9"
     wb.defined_names["MinGraense"] = DefinedName("MinGraense", attr_text="'Mine noter'!$A$1")
     wb.save(path)
@@ -305,7 +305,7 @@ def test_a_controllers_edits_survive_three_refreshes_of_the_xlsm(tmp_path):
         assert budget.tables["Budget"].ref.endswith(f"E{last}")
         assert budget["B4"].comment is not None and budget["B4"].comment.text.startswith("Tjek med fagchefen")
         assert budget["E5"].fill.fgColor.rgb.endswith("FFFF00")
-        assert wb["Changes"]["L1"].value == "Mine noter til ændringerne"
+        assert wb["Ændringer"]["L1"].value == "Mine noter til ændringerne"
         assert wb["Mine noter"]["A1"].value == "='Status'!D9"
         assert wb.defined_names["MinGraense"].attr_text == "'Mine noter'!$A$1"
         assert zipfile.ZipFile(path).read("xl/vbaProject.bin") == vba

@@ -38,7 +38,7 @@ def with_andel_column(book) -> tuple[str, int]:
     filled-down column (a shared formula), and a note beside the Table on row 10."""
     with zipfile.ZipFile(book) as z:
         parts = {n: z.read(n) for n in z.namelist()}
-        part = _sheet_parts(z)["Actuals"]
+        part = _sheet_parts(z)["Regnskab"]
     table = next(n for n in parts if n.startswith("xl/tables/") and b'displayName="Actuals"' in parts[n])
     t = parts[table].decode()
     ref = re.search(r' ref="A3:F(\d+)"', t)
@@ -82,8 +82,8 @@ def test_a_correction_that_moves_rows_keeps_the_controllers_formula_right_in_eve
     result = runner.invoke(app, ["refresh", str(book), "--actuals", str(export), "--month", "2014-03"])
     assert result.exit_code == 0, result.stderr
     assert sdk_errors(book) == [] and lint(book) == []
-    values = openpyxl.load_workbook(recalculate(book, tmp_path / "lo"), data_only=True)["Actuals"]
-    formulas = openpyxl.load_workbook(book)["Actuals"]
+    values = openpyxl.load_workbook(recalculate(book, tmp_path / "lo"), data_only=True)["Regnskab"]
+    formulas = openpyxl.load_workbook(book)["Regnskab"]
     assert formulas.tables["Actuals"].ref == f"A3:G{last + 1}"
     for r in range(4, last + 2):
         amount, andel = values[f"F{r}"].value, values[f"G{r}"].value
@@ -104,7 +104,7 @@ def test_new_rows_under_a_last_row_without_cell_formats_get_the_tools_formats_in
     last = contract.load(book).table_rows["Actuals"] + 3
     with zipfile.ZipFile(book) as z:
         parts = {n: z.read(n) for n in z.namelist()}
-        part = _sheet_parts(z)["Actuals"]
+        part = _sheet_parts(z)["Regnskab"]
     xml = parts[part].decode()
     row = re.search(rf'<row r="{last}".*?</row>', xml).group(0)
     parts[part] = xml.replace(row, re.sub(r'(<c r="[B-F]\d+") s="\d+"', r"\1", row)).encode()
@@ -113,6 +113,6 @@ def test_new_rows_under_a_last_row_without_cell_formats_get_the_tools_formats_in
             z.writestr(name, data)
     assert runner.invoke(app, ["refresh", str(book), "--actuals", str(JUNE_EXPORT)]).exit_code == 0
     assert sdk_errors(book) == [] and lint(book) == []
-    ws = openpyxl.load_workbook(book)["Actuals"]
+    ws = openpyxl.load_workbook(book)["Regnskab"]
     june = [r for r in range(4, last + 1) if getattr(ws[f"A{r}"].value, "month", None) == 6]
     assert june and all(ws[f"F{r}"].number_format != "General" for r in june)  # the tool's amount format

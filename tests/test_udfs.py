@@ -30,7 +30,7 @@ def excel_rows(ws, ref):
 def tables(path) -> dict:
     wb = openpyxl.load_workbook(path)
     out = {name: excel_rows(ws, ref) for ws in wb.worksheets for name, ref in ws.tables.items()}
-    out["settings"] = excel_rows(wb["Settings"], "A5:C16")
+    out["settings"] = excel_rows(wb["Indstillinger"], "A5:C16")
     return out
 
 

@@ -10,8 +10,9 @@ import pytest
 from budgetcontrol.contract import load
 from budgetcontrol.engine import compute
 from budgetcontrol.sheets import layouts
-from budgetcontrol.sheets.names import ORDER
+from budgetcontrol.sheets.names import DANISH, ORDER
 from budgetcontrol.xlsx.writer import save
+from helpers import sheet_of
 
 # Functions Excel 2010 or LibreOffice 7.4 lack, or that we keep out of the workbook.
 FORBIDDEN = {"XLOOKUP", "LET", "LAMBDA", "FILTER", "TEXTJOIN", "UNIQUE", "SORT", "IFS", "MAXIFS", "MINIFS", "CONCAT", "SEQUENCE"}
@@ -45,15 +46,16 @@ def test_input_tables_are_named_and_headed_by_the_contract(built):
         "Actuals": ["month", "sector", "category", "activity", "kind", "amount"],
     }
     for name, columns in headers.items():
-        table = wb[name].tables[name]
-        first_row = wb[name][table.ref.split(":")[0]].row
-        assert [c.value for c in wb[name][first_row]][: len(columns)] == columns
+        ws = sheet_of(wb, name)
+        table = ws.tables[name]
+        first_row = ws[table.ref.split(":")[0]].row
+        assert [c.value for c in ws[first_row]][: len(columns)] == columns
         assert [c.name for c in table.tableColumns] == columns
-    assert len(list(wb["Changes"].tables["Changes"].ref)) and wb["Changes"].tables["Changes"].ref == "A3:K18"
+    assert len(list(wb["Ændringer"].tables["Changes"].ref)) and wb["Ændringer"].tables["Changes"].ref == "A3:K18"
 
 
 def test_sheets_stand_in_order_inputs_calculations_outputs_checks_apart(built):
-    assert openpyxl.load_workbook(built[0]).sheetnames == ORDER
+    assert openpyxl.load_workbook(built[0]).sheetnames == [DANISH[name] for name in ORDER]
 
 
 def test_every_output_figure_is_a_formula_with_an_engine_figure_to_match(built):
@@ -65,7 +67,7 @@ def test_every_output_figure_is_a_formula_with_an_engine_figure_to_match(built):
         for (r, c), cell in layout.cells.items():
             value = wb[layout.name].cell(r, c).value
             # Checks holds 0 targets; the Ledger holds the input Tables summed by key (checked on Checks).
-            if isinstance(value, (int, float)) and layout.name not in ("Checks", "Ledger"):
+            if isinstance(value, (int, float)) and layout.name not in ("Kontroller", "Beregning grundlag"):
                 pytest.fail(f"{layout.name}!{r},{c} is a hard-coded number {value}")
             if cell.formula:
                 assert isinstance(value, str) and value.startswith("="), (layout.name, r, c)
@@ -94,17 +96,17 @@ def test_settings_are_named_cells_and_recalculation_is_full_on_load(built):
     for name in ("AsOf", "VarianceSign", "StatusApproved", "StatusPending", "Tolerance", "Unit", "CB_Corrected"):
         assert name in wb.defined_names, name
     assert wb.calculation.fullCalcOnLoad is True
-    assert wb["Settings"]["C8"].value.isoformat().startswith("2014-12-31")
+    assert wb["Indstillinger"]["C8"].value.isoformat().startswith("2014-12-31")
 
 
 def test_danish_number_format_frozen_headers_and_overspend_highlight(built):
     wb = openpyxl.load_workbook(built[0])
-    ws = wb["Sector summary"]
+    ws = wb["Sektoroversigt"]
     assert ws["D9"].number_format == "#,##0;-#,##0;0"
     assert ws.freeze_panes == "D8"
     rules = [r for rng in ws.conditional_formatting for r in rng.rules]
     assert any("VarianceSign*$N8>0" in r.formula[0] for r in rules)
-    assert wb["Corrected budget"].freeze_panes and wb["Budget"].freeze_panes
+    assert wb["Korrigeret budget"].freeze_panes and wb["Budget"].freeze_panes
 
 
 def test_text_from_the_data_is_never_written_as_a_formula(example, tmp_path):
@@ -117,19 +119,19 @@ def test_text_from_the_data_is_never_written_as_a_formula(example, tmp_path):
     path = tmp_path / "b.xlsx"
     save(layouts(compute(load(folder))), path)
     wb = openpyxl.load_workbook(path)
-    cells = [c for row in wb["Changes"].iter_rows() for c in row if c.value == "=1+1"]
+    cells = [c for row in wb["Ændringer"].iter_rows() for c in row if c.value == "=1+1"]
     assert cells and all(c.data_type == "s" for c in cells)
 
 
 def test_each_corrected_line_links_to_its_change_rows(built):
     path, result = built
     wb = openpyxl.load_workbook(path)
-    ws = wb["Corrected budget"]
+    ws = wb["Korrigeret budget"]
     links = [c for row in ws.iter_rows(min_row=6) for c in row if c.hyperlink is not None]
     assert len(links) == len({tuple(k) for k in result.audit[["sector", "category", "activity", "kind"]].values})
     first = links[0]
     target_row = int(first.hyperlink.location.split("!A")[1])
-    assert wb["Audit"].cell(target_row, 1).value == ws.cell(first.row, 1).value
+    assert wb["Ændringsspor"].cell(target_row, 1).value == ws.cell(first.row, 1).value
 
 
 def test_building_twice_gives_identical_sheets(example, tmp_path):

@@ -108,7 +108,7 @@ def test_openpyxl_round_trip_keeps_the_vba_the_conf_sheet_and_the_buttons(xlsm, 
     assert vba.button_macros(copy) == vba.button_macros(xlsm)
     wb = openpyxl.load_workbook(copy, keep_vba=True)
     assert wb["xlwings.conf"]["B1"].value == "udfs;macros" and wb.code_name == "ThisWorkbook"
-    assert wb["Settings"]["C8"].value.date() == dt.date(2014, 7, 31)
+    assert wb["Indstillinger"]["C8"].value.date() == dt.date(2014, 7, 31)
 
 
 def test_an_xlsx_stays_macro_free(tmp_path):

@@ -106,6 +106,7 @@ class Model(_Strict):
     traffic_lights: TrafficLights | None = None
     unit_costs: dict[str, dict[int, float]] = Field(default_factory=dict)
     outer_years: int = Field(default=3, ge=1, le=10)  # overslagsår after the fiscal year
+    language: Literal["da", "en"] = "da"  # the workbook's tab names; labels come from `labels` (Danish by default)
 
     @field_validator("unit_costs", mode="before")
     @classmethod

@@ -105,6 +105,7 @@ class Inputs:
     savings: pd.DataFrame = field(default_factory=lambda: empty(SAVINGS))
     table_rows: dict[str, int] = field(default_factory=dict)  # body rows (blank ones too) of a workbook's Tables, by name
     table_headers: dict[str, tuple[str, int]] = field(default_factory=dict)  # their sheet and header row (1-based)
+    sheet_names: tuple[str, ...] = ()  # a workbook's sheets, in order (its tab names are kept by a refresh)
 
 
 def empty(spec: TableSpec) -> pd.DataFrame:

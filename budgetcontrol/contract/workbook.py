@@ -26,6 +26,8 @@ from budgetcontrol.contract.year_rules import check_all_lines
 from budgetcontrol.contract.settings_sheet import HEADER_ROW as SETTINGS_HEADER
 from budgetcontrol.contract.settings_sheet import KEY, OPTIONAL_ROWS, ROWS, SIGNS, VALUE
 from budgetcontrol.contract.settings_sheet import SHEET as SETTINGS
+from budgetcontrol.contract.settings_sheet import SHEET as SETTINGS_KEY
+from budgetcontrol.sheets.names import DANISH, settings_sheet
 
 
 MAX_UNPACKED = 4 * 1024**3  # bytes a workbook's parts may unpack to, in all
@@ -90,9 +92,10 @@ def text(value) -> str:
 
 
 def _settings(wb: CalamineWorkbook, file: str) -> tuple[dict, dict[str, str]]:
-    if SETTINGS not in wb.sheet_names:
-        raise InputError(file, "the workbook has no 'Settings' sheet")
-    grid = cells_of(wb.get_sheet_by_name(SETTINGS), file, SETTINGS, skip_empty_area=False)
+    sheet = settings_sheet(wb.sheet_names)
+    if sheet is None:
+        raise InputError(file, f"the workbook has no '{DANISH[SETTINGS]}' (or '{SETTINGS}') sheet")
+    grid = cells_of(wb.get_sheet_by_name(sheet), file, sheet, skip_empty_area=False)
     cells: dict[str, str] = {}
     values: dict[str, object] = {}
     wanted = {key for key, *_ in ROWS}
@@ -104,12 +107,13 @@ def _settings(wb: CalamineWorkbook, file: str) -> tuple[dict, dict[str, str]]:
         values.setdefault(key, default)
     for key in wanted:
         if key not in values:
-            raise InputError(file, f"setting '{key}' is missing (column A of the Settings sheet)", sheet=SETTINGS)
+            raise InputError(file, f"setting '{key}' is missing (column A of the {sheet} sheet)", sheet=sheet)
     return values, cells
 
 
 def _model(wb: CalamineWorkbook, file: str):
     values, cells = _settings(wb, file)
+    SETTINGS = settings_sheet(wb.sheet_names)  # noqa: N806 (the sheet's tab name in this workbook)
 
     def fail(key: str, message: str) -> InputError:
         return InputError(file, message, sheet=SETTINGS, cell=cells[key], column=key)
@@ -139,6 +143,7 @@ def _model(wb: CalamineWorkbook, file: str):
         "traffic_lights": {"amber": values["amber"], "red": values["red"]},
         "unit_costs": _unit_costs(wb, file),
         "outer_years": values["outer_years"],
+        "language": "da" if SETTINGS == DANISH[SETTINGS_KEY] else "en",  # as the workbook's tabs are named
     }
     if values["change_types_listed"] in (1, 1.0):
         data["change_types"] = {c: label or c for c, label, _ in types}
@@ -360,4 +365,4 @@ def _load(path: Path) -> Inputs:
     extents = {spec.table: extents[spec.table] for spec in SPECS}
     rows = {name: table.end[0] - table.start[0] + 1 for name, table in extents.items()}
     headers = {name: (table.sheet, table.start[0]) for name, table in extents.items()}  # start: the first body row, 0-based
-    return Inputs(model=model, source=file, table_rows=rows, table_headers=headers, **tables)
+    return Inputs(model=model, source=file, table_rows=rows, table_headers=headers, sheet_names=tuple(wb.sheet_names), **tables)

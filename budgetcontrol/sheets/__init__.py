@@ -10,11 +10,28 @@ from budgetcontrol.sheets import (audit, checks, corrected, history, inputs, led
                                   savings, settings, status, summary, targets)
 from budgetcontrol.sheets.layout import SheetLayout, range_ref
 from budgetcontrol.sheets import names
+from budgetcontrol.sheets import names as names_module
 from budgetcontrol.sheets.names import ORDER, OVERVIEW
+from budgetcontrol.sheets.rename import rename
 
 
 def layouts(result: Result, typed: dict[str, int] | None = None) -> list[SheetLayout]:
-    """``typed``: rows typed into the input Tables since the workbook was written (``verify``)."""
+    """Every sheet, in order, under its tab name: the model's language for a build, the workbook's own tab names
+    when the inputs were read from a workbook (a refresh never renames a sheet). ``typed``: rows typed into the
+    input Tables since the workbook was written (``verify``)."""
+    tabs = tab_names_for(result.inputs)
+    with names_module.laying_out(tabs):
+        return rename(_layouts(result, typed), tabs)
+
+
+def tab_names_for(inputs) -> dict[str, str]:
+    """Identifier -> tab name for the workbook of ``inputs``."""
+    if inputs.sheet_names:
+        return names_module.tabs_of(inputs.sheet_names, inputs.model.language)
+    return names_module.tab_names(inputs.model.language)
+
+
+def _layouts(result: Result, typed: dict[str, int] | None) -> list[SheetLayout]:
     data = result.inputs
     line_rows = {tuple(key): corrected.FIRST + i
                  for i, key in enumerate(result.lines[corrected.KEYS].itertuples(index=False))}
@@ -64,7 +81,9 @@ def _print_setup(layouts: list[SheetLayout], result: Result) -> None:
     model = result.inputs.model
     as_of = f" — opgjort pr. {result.as_of:%d-%m-%Y}"
     for layout in layouts:
-        first_last = PRINT_TITLES.get(layout.name)
+        layout.hidden = layout.name in names.CALCULATIONS
+        first_last = PRINT_TITLES.get(layout.name, (inputs.HEADER_ROW, inputs.HEADER_ROW) if layout.role == "input"
+                                      and layout.name != names.SETTINGS else None)  # an input Table's header row
         if first_last:
             layout.print_titles = f"{first_last[0]}:{first_last[1]}"
         layout.footer = (model.name.replace("&", "&&"), "&A" + (as_of if layout.name in names.GENERATED else ""))

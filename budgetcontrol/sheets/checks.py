@@ -8,21 +8,21 @@ from budgetcontrol.engine import Result
 from budgetcontrol.sheets import audit, corrected
 from budgetcontrol.sheets import formulas as f
 from budgetcontrol.sheets.layout import Conditional, SheetLayout, ref
-from budgetcontrol.sheets.names import CHECKS
+from budgetcontrol.sheets.names import AUDIT, CHECKS, CORRECTED, LEDGER, LINE_FORECAST, tab
 from budgetcontrol.sheets.summary import ACT_NET, CORR_NET, ORIGINAL, Anchors
 
 HEADER_ROW, FIRST = 4, 5
 NO, LABEL, LEFT, RIGHT, DIFF, STATUS, ID, DETAIL = range(1, 9)
 
 LABELS = {
-    "original_ties": "Oprindeligt budget på 'Corrected budget' = Budget-tabellen i alt",
-    "approved_ties": "Godkendte ændringer på 'Corrected budget' = godkendte ændringer i Changes til og med opgørelsesdatoen",
+    "original_ties": "Oprindeligt budget på '{corrected}' = Budget-tabellen i alt",
+    "approved_ties": "Godkendte ændringer på '{corrected}' = godkendte ændringer i Changes til og med opgørelsesdatoen",
     "types_add_up": "Kolonnerne pr. ændringstype summer til godkendte ændringer i alt (en ukendt type bryder)",
-    "summary_original": "Sektoroversigt: oprindeligt budget i alt = 'Corrected budget'",
-    "summary_corrected": "Sektoroversigt: korrigeret budget i alt = 'Corrected budget'",
+    "summary_original": "Sektoroversigt: oprindeligt budget i alt = '{corrected}'",
+    "summary_corrected": "Sektoroversigt: korrigeret budget i alt = '{corrected}'",
     "summary_actual": "Sektoroversigt: regnskab i alt = Actuals-tabellen til og med opgørelsesmåneden",
     "groups_add_up": "I alt Drift + I alt Anlæg = I alt",
-    "drilldown_complete": "Ændringssporet (Audit) og ændringer tastet siden sidste opdatering dækker alle godkendte ændringer",
+    "drilldown_complete": "Ændringssporet ('{audit}') og ændringer tastet siden sidste opdatering dækker alle godkendte ændringer",
     "lines_in_budget": "Ændringer posteret på linjer, der ikke findes i oprindeligt budget (antal linjer)",
     "zero_sum_total": "Ændringer af nulsumstyper (omplaceringer) netter til 0 i alt",
     "amounts_numeric": "Beløbsceller med tekst i Budget, Changes og Actuals (antal)",
@@ -30,14 +30,19 @@ LABELS = {
     "zero_sum": "Omplacering netter til 0",
     "phasing_sums": "Periodisering: vægtene pr. sektor og kategori summer til 1 (samlet afvigelse fra 1)",
     "status_actual": "Status: regnskab til dato i alt = Actuals-tabellen til og med opgørelsesmåneden",
-    "forecast_counted": "Controllerens prognoser tæller alle på arket Line forecast = Forecast-tabellen i alt "
+    "forecast_counted": "Controllerens prognoser tæller alle på arket '{line_forecast}' = Forecast-tabellen i alt "
                         "(ellers: en linje uden budget, ændringer eller regnskab; opdater projektmappen)",
-    "outer_budget_counted": "Vedtagne budgetter for overslagsår (OuterBudget-tabellen) tæller alle på arket Line forecast "
+    "outer_budget_counted": "Vedtagne budgetter for overslagsår (OuterBudget-tabellen) tæller alle på arket '{line_forecast}' "
                             "(antal rækker; ellers: opdater projektmappen)",
-    "ledger_budget": "Ledger: Budget-tabellens summerede rækker er uændrede siden opdateringen (ellers: opdater projektmappen)",
-    "ledger_changes": "Ledger: Changes-tabellens summerede rækker er uændrede siden opdateringen (ellers: opdater projektmappen)",
-    "ledger_actuals": "Ledger: Actuals-tabellens summerede rækker er uændrede siden opdateringen (ellers: opdater projektmappen)",
+    "ledger_budget": "'{ledger}': Budget-tabellens summerede rækker er uændrede siden opdateringen (ellers: opdater projektmappen)",
+    "ledger_changes": "'{ledger}': Changes-tabellens summerede rækker er uændrede siden opdateringen (ellers: opdater projektmappen)",
+    "ledger_actuals": "'{ledger}': Actuals-tabellens summerede rækker er uændrede siden opdateringen (ellers: opdater projektmappen)",
 }
+
+
+def label_of(key: str) -> str:
+    """A check's text, naming the sheets by their tab names (``names.tab``)."""
+    return LABELS[key].format(corrected=tab(CORRECTED), audit=tab(AUDIT), line_forecast=tab(LINE_FORECAST), ledger=tab(LEDGER))
 
 
 def _formulas(result: Result, anchors: Anchors, status_total: str) -> dict[str, tuple[str, str]]:
@@ -85,7 +90,7 @@ def status_cell(result: Result, key: str) -> str:
 
 TYPED_TABLES = ("Budget", "Changes", "Actuals")
 TYPED_LABEL = ("Rækker tastet i {table} efter sidste opdatering (oplysning, ikke et brud): de tæller i alle tal; "
-               "ændringssporet og Ledger viser dem efter næste opdatering")
+               "'{audit}' og '{ledger}' viser dem efter næste opdatering")
 
 
 def layout(result: Result, anchors: Anchors, status_total: str, typed: dict[str, int] | None = None) -> SheetLayout:
@@ -102,7 +107,7 @@ def layout(result: Result, anchors: Anchors, status_total: str, typed: dict[str,
     for check in result.checks:
         key = check.key.split(":", 1)[0]
         sheet.put(r, NO, r - FIRST + 1, "integer")
-        sheet.put(r, LABEL, LABELS[key], "text")
+        sheet.put(r, LABEL, label_of(key), "text")
         if key == "zero_sum":
             change_id = check.key.split(":", 1)[1]
             sheet.put(r, ID, change_id, "code_text")
@@ -123,7 +128,7 @@ def layout(result: Result, anchors: Anchors, status_total: str, typed: dict[str,
     last = r - 1
     for i, table in enumerate(TYPED_TABLES):
         row = last + 2 + i
-        sheet.put(row, LABEL, TYPED_LABEL.format(table=table), "note")
+        sheet.put(row, LABEL, TYPED_LABEL.format(table=table, audit=tab(AUDIT), ledger=tab(LEDGER)), "note")
         sheet.formula(row, LEFT, f.typed_rows(f.column(table, "amount")), float((typed or {}).get(table, 0)), "integer")
     all_ok = all(c.ok for c in result.checks)
     sheet.formula(2, 2, f'IF(COUNTIF({ref(FIRST, STATUS, "cr")}:{ref(last, STATUS, "cr")},"BRUD")=0,"OK","BRUD")',

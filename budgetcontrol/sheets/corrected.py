@@ -50,7 +50,7 @@ def layout(result: Result, audit_rows: dict[tuple, tuple[int, int]]) -> SheetLay
     sheet.stream_from = FIRST  # many rows: streamed into the file
     heading.title_unit_as_of(sheet, f"Korrigeret budget {model.fiscal_year} — {model.name}", result, f.AS_OF, result.as_of)
     sheet.put(3, 1, "Korrigeret budget = oprindeligt budget + godkendte ændringer dateret til og med opgørelsesdatoen. "
-                    "Afventende ændringer vises, men tæller ikke. Klik på 'Ændringer' for ændringsrækkerne.", "note")
+                    "Afventende ændringer vises, men tæller ikke. Klik på linket i kolonnen Ændringer for ændringsrækkerne.", "note")
     labels = {"sector": "Sektor", "category": "Kategori", "activity": "Aktivitet", "kind": "Art",
               "original": model.label("original"), "approved": model.label("approved_changes"),
               "corrected": model.label("corrected"), "pending": model.label("pending"),

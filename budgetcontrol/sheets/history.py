@@ -14,6 +14,7 @@ from budgetcontrol.engine import Result
 from budgetcontrol.sheets import formulas as f
 from budgetcontrol.sheets import heading
 from budgetcontrol.sheets.layout import Chart, Conditional, Series, SheetLayout, range_ref, ref, sheet_ref
+from budgetcontrol.sheets.names import HISTORY_DATA, tab
 from budgetcontrol.sheets.names import HISTORY as SHEET
 
 HEADER_ROW = 5
@@ -36,7 +37,7 @@ def layout(result: Result) -> SheetLayout:
                              f.AS_OF, result.as_of)
     heading.checks_and_sign(sheet, result)
     sheet.put(4, 1, "Resultat = regnskab − budget med fortegnsindstillingen. Tidligere år fra tabellen HistoryData "
-                    f"(arket History data); {model.fiscal_year} er korrigeret budget pr. opgørelsesdatoen og "
+                    f"(arket '{tab(HISTORY_DATA)}'); {model.fiscal_year} er korrigeret budget pr. opgørelsesdatoen og "
                     "forventet regnskab (prognosen).", "note")
     for c, label in HEADERS.items():
         sheet.put(HEADER_ROW, c, label, "header_wrap")

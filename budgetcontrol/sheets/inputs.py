@@ -11,6 +11,7 @@ import pandas as pd
 from budgetcontrol.contract.model import Model
 from budgetcontrol.contract.tables import (ACTIVITY, ACTUALS, BUDGET, CHANGES, FORECAST, HISTORY, OUTER_BUDGET, PHASING,
                                             SAVINGS, TARGETS, Inputs, TableSpec)
+from budgetcontrol.sheets.names import SETTINGS, tab
 from budgetcontrol.sheets.layout import Bulk, Column, SheetLayout, Table
 
 HEADER_ROW = 3
@@ -23,7 +24,7 @@ NOTES = {
     "phasing": "Periodisering: månedens andel (1–12) af årets budget pr. sektor og kategori; summen pr. sektor og "
                "kategori skal være 1.",
     "targets": "Måltal pr. måned, sektor, gruppe og mål (f.eks. antal anbringelser). Enhedspriser: tabellen UnitCosts "
-               "på arket Settings.",
+               "på arket '{settings}'.",
     "activity": "Faktisk aktivitet pr. måned, sektor, gruppe og mål. En måned uden række vises tom (ikke som 0).",
     "forecast": "Controllerens forventede regnskab pr. linje (netto for linjens art). En linje her erstatter den beregnede "
                 "prognose i opgørelsesmåneden; linjen skal findes i Budget, Changes eller Actuals.",
@@ -62,9 +63,9 @@ def _column(values: pd.Series, vtype: str) -> Column:
 
 def layout(spec: TableSpec, frame: pd.DataFrame, model: Model) -> SheetLayout:
     sheet = SheetLayout(SHEET_NAMES.get(spec.key, spec.table), "input")
-    sheet.put(1, 1, f"{spec.table} ({spec.file})", "title")
+    sheet.put(1, 1, f"{tab(sheet.name)} (tabellen {spec.table}, {spec.file})", "title")
     unit = f" Enhed: {model.unit}" if spec.key in WITH_UNIT else ""
-    sheet.put(2, 1, f"{NOTES[spec.key]}{unit}", "note")
+    sheet.put(2, 1, f"{NOTES[spec.key].format(settings=tab(SETTINGS))}{unit}", "note")
     for c, name in enumerate(spec.names, start=1):
         sheet.put(HEADER_ROW, c, name, "header")
     sheet.bulk.append(Bulk(HEADER_ROW + 1, 1, [_column(frame[name], vtype) for name, vtype in spec.columns]))

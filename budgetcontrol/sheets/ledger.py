@@ -36,7 +36,7 @@ import pandas as pd
 from budgetcontrol.engine import Result
 from budgetcontrol.engine.corrected import LINE
 from budgetcontrol.sheets.layout import Bulk, Column, SheetLayout, col
-from budgetcontrol.sheets.names import LEDGER
+from budgetcontrol.sheets.names import CHECKS, LEDGER, tab
 
 MONTH_STEP = 100
 DATE_STEP = 100_000
@@ -166,7 +166,7 @@ def layout(result: Result) -> SheetLayout:
     sheet.put(TITLE_ROW, 1, "Summeret grundlag (ledger): Budget, Changes og Actuals lagt sammen pr. nøgle", "title")
     sheet.put(NOTE_ROW, 1, "Beregningsark: skrevet ved hver opdatering. Hver blok summerer tabellens første rækker "
                            "(antal herunder) pr. nøgle, sorteret, med løbende sum; formlerne slår op med MATCH(…;1). "
-                           "Rækker tastet under dem lægges til af formlerne selv. Arket Checks viser, om de "
+                           f"Rækker tastet under dem lægges til af formlerne selv. Arket '{tab(CHECKS)}' viser, om de "
                            "summerede rækker er ændret siden.", "note")
     settings = [(name[3:], name, value) for name, value in STEPS.items()]
     settings += [(f"Rækker {table}", rows_name(table), table_rows(result, table)) for table in TABLES]

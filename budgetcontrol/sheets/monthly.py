@@ -56,6 +56,7 @@ def layout(result: Result, sectors_range: str, names_range: str) -> SheetLayout:
     sheet.validations.append(Validation(ref(*SELECTOR), "list", sectors_range, prompt="Vælg en sektorkode"))
     sheet.put(4, 1, "Netto (art):", "note")
     sheet.put(*KIND_CODE, "net", "code")
+    sheet.hidden_rows.append(KIND_CODE[0])  # the kind code the formulas read: not for the reader
     sheet.put(HEADER_ROW, LABEL, "Kategori / række", "header")
     sheet.put(HEADER_ROW, CODE, "Kode", "header")
     for m in MONTHS:

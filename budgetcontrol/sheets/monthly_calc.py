@@ -17,7 +17,7 @@ from budgetcontrol.engine.monthly import month_end as last_day
 from budgetcontrol.sheets import formulas as f
 from budgetcontrol.sheets import ledger
 from budgetcontrol.sheets.layout import SheetLayout, col, figure, ref
-from budgetcontrol.sheets.names import MONTHLY_CALC
+from budgetcontrol.sheets.names import LINE_FORECAST, MONTHLY_CALC, tab
 
 HEADER_ROW, FIRST = 4, 5
 COLUMNS = ["sector", "category", "kind", "month", "month_end", "cum_weight", "rest_weight", "corrected",
@@ -52,7 +52,7 @@ def layout(result: Result) -> SheetLayout:
     sheet.stream_from = FIRST  # many rows: streamed into the file
     sheet.put(1, 1, f"Månedsberegning {model.fiscal_year} — én række pr. sektor, kategori, art og måned", "title")
     sheet.put(2, 1, "Beregningsark: formler over inputtabellerne (Budget, Changes, Actuals, Phasing) og controllerens "
-                    "prognoser (arket Line forecast, i opgørelsesmåneden). "
+                    f"prognoser (arket '{tab(LINE_FORECAST)}', i opgørelsesmåneden). "
                     "Netto-rækkerne står efter art-rækkerne. Ændringer og regnskab tæller til og med månedens udgang, "
                     "dog aldrig efter opgørelsesmåneden.", "note")
     for name, c in C.items():

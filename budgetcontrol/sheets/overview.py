@@ -9,11 +9,11 @@ from budgetcontrol.sheets.layout import Conditional, SheetLayout, ref
 from budgetcontrol.sheets.names import (ACTIVITY, ACTIVITY_TARGETS, ACTUALS, AUDIT, BUDGET, CHANGES, CHECKS, CORRECTED,
                                         FORECAST, HISTORY, HISTORY_DATA, LEDGER, LINE_FORECAST, MONTHLY, MONTHLY_CALC,
                                         OUTER_BUDGET, OUTER_YEARS, OVERVIEW, PHASING, SAVINGS, SAVINGS_DATA, SETTINGS,
-                                        STATUS, SUMMARY, TARGETS)
+                                        STATUS, SUMMARY, TARGETS, CALCULATIONS, tab)
 
 HEADER_ROW, FIRST = 5, 6
 SHEET, KIND, PURPOSE = 1, 2, 3
-KINDS = {"output": "Rapport", "input": "Input", "check": "Kontrol", "calc": "Beregning (skjult)"}
+KINDS = {"output": "Rapport", "input": "Input", "check": "Kontrol", "calc": "Beregning"}
 PURPOSES = {
     STATUS: "Månedens budgetopfølgning pr. sektor og kategori: budget og regnskab til dato, afvigelse, forbrug, "
             "prognose, forventet resultat, trafiklys",
@@ -58,9 +58,13 @@ def layout(result: Result, sheets: list[SheetLayout]) -> SheetLayout:
         sheet.put(HEADER_ROW, c, label, "header")
     for i, other in enumerate(sheets):
         r = FIRST + i
-        sheet.put(r, SHEET, other.name, "link", link=f"'{other.name}'!A1")
-        sheet.put(r, KIND, KINDS.get(other.role, ""), "text")
+        if other.name in CALCULATIONS:  # a link into a hidden sheet does nothing
+            sheet.put(r, SHEET, tab(other.name), "text")
+        else:
+            sheet.put(r, SHEET, other.name, "link", link=f"'{other.name}'!A1")
+        kind = KINDS.get(other.role, "")
+        sheet.put(r, KIND, f"{kind} (skjult: højreklik på en fane → Vis)" if other.name in CALCULATIONS else kind, "text")
         sheet.put(r, PURPOSE, PURPOSES.get(other.name, ""), "text")
-    sheet.widths.update({SHEET: 20, KIND: 19, PURPOSE: 125})
+    sheet.widths.update({SHEET: 20, KIND: 40, PURPOSE: 125})
     sheet.conditionals.append(Conditional(ref(3, KIND), f'{ref(3, KIND)}="BRUD"', "break_text"))
     return sheet

@@ -12,6 +12,7 @@ from budgetcontrol.engine.forecast import years
 from budgetcontrol.sheets import formulas as f
 from budgetcontrol.sheets.layout import SheetLayout, ref
 from budgetcontrol.sheets.line_forecast import year_cell
+from budgetcontrol.sheets.names import OUTER_YEARS, SAVINGS_DATA, tab
 from budgetcontrol.sheets.names import SAVINGS as SHEET
 
 HEADER_ROW, FIRST = 5, 7
@@ -30,7 +31,8 @@ def layout(result: Result) -> SheetLayout:
     sheet.put(1, 1, f"Besparelseskatalog {period[0]}–{period[-1]} — {model.name}", "title")
     sheet.put(2, 1, "Beløb i", "note")
     sheet.formula(2, 2, f"={f.UNIT}", model.unit, "note")
-    sheet.put(3, 1, "Positiv = mindre forbrug. Fra tabellen SavingsData (arket Savings data); indgår i arket Outer years.", "note")
+    sheet.put(3, 1, f"Positiv = mindre forbrug. Fra tabellen SavingsData (arket '{tab(SAVINGS_DATA)}'); indgår i arket "
+                    f"'{tab(OUTER_YEARS)}'.", "note")
     for c, label in ((LABEL, "Katalog / tiltag"), (CATALOGUE, "Katalog"), (MEASURE, "Tiltag"), (SECTOR, "Sektor"),
                      (total_col, "I alt")):
         sheet.put(HEADER_ROW, c, label, "header")
@@ -39,7 +41,7 @@ def layout(result: Result) -> SheetLayout:
     savings = result.inputs.savings
     r = FIRST
     if savings.empty:
-        sheet.put(r, LABEL, "Ingen besparelser: udfyld tabellen SavingsData på arket 'Savings data'.", "note")
+        sheet.put(r, LABEL, f"Ingen besparelser: udfyld tabellen SavingsData på arket '{tab(SAVINGS_DATA)}'.", "note")
         r += 1
     amounts = engine.saved(savings, ["catalogue", "measure", "sector"])
     by_catalogue = engine.saved(savings, ["catalogue"])

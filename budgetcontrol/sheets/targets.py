@@ -18,7 +18,7 @@ from budgetcontrol.engine import targets as engine
 from budgetcontrol.engine.monthly import month_end
 from budgetcontrol.sheets import formulas as f
 from budgetcontrol.sheets.layout import SheetLayout, figure, ref
-from budgetcontrol.sheets.names import TARGETS
+from budgetcontrol.sheets.names import ACTIVITY, ACTIVITY_TARGETS, TARGETS, tab
 
 HEADER_ROW, FIRST = 5, 7
 LABEL, SECTOR, GROUP, MEASURE, FIRST_MONTH = 1, 2, 3, 4, 5
@@ -48,7 +48,8 @@ def layout(result: Result) -> SheetLayout:
     sheet.put(HEADER_ROW, TO_DATE, "Omkostning til dato", "header_wrap")
     frame = result.targets
     if frame.empty:
-        sheet.put(FIRST, LABEL, "Ingen måltal: udfyld tabellerne på arkene 'Activity targets' og 'Activity'.", "note")
+        sheet.put(FIRST, LABEL, f"Ingen måltal: udfyld tabellerne på arkene '{tab(ACTIVITY_TARGETS)}' og '{tab(ACTIVITY)}'.",
+                  "note")
     r = FIRST
     names = {s.code: s.name for s in model.sectors}
     for sector in dict.fromkeys(frame["sector"]):

@@ -22,6 +22,7 @@ from budgetcontrol import contract
 from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.ranges import rows_of
 from budgetcontrol.contract.settings_sheet import KEY, SHEET as SETTINGS, VALUE
+from budgetcontrol.sheets.names import settings_sheet
 from budgetcontrol.contract.tables import YEARS, Inputs
 from budgetcontrol.sheets.layout import SheetLayout
 from budgetcontrol.xlsx.styles import style
@@ -80,10 +81,11 @@ class LiveBook:
                 sheet.range((top + 1, c), (top + count, c)).number_format = style(key)["number_format"]
 
     def set_setting(self, key: str, value) -> None:
-        sheet = self.book.sheets[SETTINGS]
+        tab = settings_sheet(s.name for s in self.book.sheets) or SETTINGS
+        sheet = self.book.sheets[tab]
         keys = sheet.range((1, KEY), (SETTINGS_ROWS, KEY)).value
         if key not in keys:
-            raise InputError(self.book.name, f"setting '{key}' is missing (column A of the Settings sheet)", sheet=SETTINGS)
+            raise InputError(self.book.name, f"setting '{key}' is missing (column A of the {tab} sheet)", sheet=tab)
         sheet.range((keys.index(key) + 1, VALUE)).value = _datetime(value)
 
     def replace_generated(self, layouts: list[SheetLayout]) -> None:

@@ -31,7 +31,7 @@ from budgetcontrol.contract.settings_sheet import KEY, SHEET as SETTINGS, VALUE
 from budgetcontrol.contract.tables import Inputs
 from budgetcontrol.contract.workbook import cells_of
 from budgetcontrol.sheets.layout import SheetLayout
-from budgetcontrol.sheets.names import ORDER
+from budgetcontrol.sheets.names import ORDER, identifier, settings_sheet
 from budgetcontrol.xlsx import table_body, vba, writer
 from budgetcontrol.xlsx.package import (DamagedPart, REL_NS, SHEET_TYPE, WORKBOOK, WORKSHEET, Package, Rel, attributes)
 from budgetcontrol.xlsx.excel_order import fonts_in_excel_order
@@ -177,18 +177,19 @@ class FileBook:
 
     # ---- Settings ----
     def set_setting(self, key: str, value) -> None:
-        part = next((s["part"] for s in self.pkg.sheets() if s["name"] == SETTINGS), None)
+        tab = settings_sheet(s["name"] for s in self.pkg.sheets()) or SETTINGS
+        part = next((s["part"] for s in self.pkg.sheets() if s["name"] == tab), None)
         if part is None:
-            raise InputError(str(self.path), "the workbook has no Settings sheet", sheet=SETTINGS)
-        grid = cells_of(self._reader().get_sheet_by_name(SETTINGS), str(self.path), SETTINGS, skip_empty_area=False)
+            raise InputError(str(self.path), "the workbook has no Settings sheet", sheet=tab)
+        grid = cells_of(self._reader().get_sheet_by_name(tab), str(self.path), tab, skip_empty_area=False)
         row = next((i + 1 for i, r in enumerate(grid) if len(r) >= KEY and r[KEY - 1] == key), None)
         if row is None:
-            raise InputError(str(self.path), f"setting '{key}' is missing (column A of the Settings sheet)", sheet=SETTINGS)
+            raise InputError(str(self.path), f"setting '{key}' is missing (column A of the {tab} sheet)", sheet=tab)
         xml = _editable(self.pkg.text(part), part, str(self.path))
         m = re.search(rf'<row\b[^>]*?\sr="{row}"[^>]*?(?:/>|>.*?</row>)', xml, re.S)
         if m is None:
             raise InputError(str(self.path), f"setting '{key}' is in a row the Settings sheet's part does not hold as a row "
-                                             f"element; open the workbook in Excel and save it again", sheet=SETTINGS)
+                                             f"element; open the workbook in Excel and save it again", sheet=tab)
         cells = table_body.parse_row(m.group(0))
         old = cells.cells.get(VALUE, "")
         kept_style = re.search(r'\ss="(\d+)"', old[:old.index(">")]) if old else None
@@ -310,8 +311,9 @@ class FileBook:
         rels = self.pkg.rels(WORKBOOK)
         rid = next(f"rId{n}" for n in range(1, 10**6) if f"rId{n}" not in {r.id for r in rels})
         self.pkg.set_rels(WORKBOOK, rels + [Rel(rid, WORKSHEET, part)])
-        later = [n for n in ORDER[ORDER.index(sheet["name"]) + 1:]] if sheet["name"] in ORDER else []
-        index = next((i for i, s in enumerate(sheets) if s["name"] in later), len(sheets))
+        key = identifier(sheet["name"])  # the tab name in either language
+        later = set(ORDER[ORDER.index(key) + 1:]) if key in ORDER else set()
+        index = next((i for i, s in enumerate(sheets) if identifier(s["name"]) in later), len(sheets))
         state = f' state="{sheet["state"]}"' if sheet["state"] != "visible" else ""
         sheet_id = max([s["sheetId"] for s in sheets], default=0) + 1
         tag = (f'<sheet xmlns:r="{REL_NS}" name="{_escape(sheet["name"])}" sheetId="{sheet_id}"{state} r:id="{rid}"/>')

@@ -117,11 +117,11 @@ def write_sheet(wb: Workbook, layout: SheetLayout, index: int | None = None) -> 
 
 
 def _print_setup(ws, layout: SheetLayout) -> None:
-    """What a controller sees and prints: calculation sheets hidden (not very hidden: an auditor unhides them),
+    """What a controller sees and prints: the calculation sheets hidden (not very hidden: an auditor unhides them),
     helper columns and rows hidden, every sheet printed on A4 fitted to one page wide (reports landscape,
     the narrow input Tables portrait), the heading
     rows repeated on every page, a footer with the name, the sheet, the as-of date and "Side n af m"."""
-    if layout.role == "calc":
+    if layout.hidden:
         ws.sheet_state = "hidden"
     for c in layout.hidden_columns:
         ws.column_dimensions[col(c)].hidden = True
