@@ -35,8 +35,7 @@ def printed(book: Path, tmp: Path) -> list[tuple[str, str]]:
     pages = []
     for page in pypdf.PdfReader(str(convert(book, tmp, "pdf"))).pages:
         text = page.extract_text()
-        name = next((n for n in known if f"{n} — opgjort pr." in text or re.search(rf"{re.escape(n)}\s+Side \d+ af \d+", text)),
-                    None)
+        name = next((n for n in known if re.search(rf"{re.escape(n)} — (opgjort pr\.|Side \d+ af \d+)", text)), None)
         assert name, text[:200]
         pages.append((name, text))
     return pages

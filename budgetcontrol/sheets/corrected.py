@@ -101,6 +101,7 @@ def layout(result: Result, audit_rows: dict[tuple, tuple[int, int]]) -> SheetLay
     sheet.conditionals.append(Conditional(f"A{FIRST}:{col(len(keys))}{last}", f"{in_budget}=0", "break"))
     sheet.heights[HEADER_ROW] = 45
     sheet.hidden_rows.append(CODE_ROW)
+    sheet.hidden_columns.append(pos["line"])  # the line's key on the Ledger: for the formulas
     sheet.freeze = f"E{FIRST}"
     sheet.fit_widths(maximum=40)
     for key, c in pos.items():

@@ -60,7 +60,9 @@ def layout(result: Result) -> SheetLayout:
     result_cols = f"{ref(HEADER_ROW + 2, RESULT_ORIGINAL)}:{ref(max(r, HEADER_ROW + 2), RESULT_CORRECTED)}"
     sheet.conditionals.append(Conditional(result_cols, f.overspend(ref(HEADER_ROW + 2, RESULT_ORIGINAL)), "overspend"))
     sheet.freeze = f"B{HEADER_ROW + 1}"
-    sheet.widths.update({YEAR: 9, NOTE: 34, EXPECTED: 11, SECTOR: 9, CATEGORY: 11})
+    notes = [len(str(v)) for v in result.inputs.history["note"]] + [len(result.inputs.model.label("history_expected"))]
+    sheet.widths.update({YEAR: 9, NOTE: max(34, min(70, max(notes) + 2)), EXPECTED: 11, SECTOR: 9, CATEGORY: 11})
+    sheet.hidden_columns.append(EXPECTED)  # the flag of the expected year (shown in blue): for the formulas
     sheet.widths.update({c: 14 for c in FIGURES})
     sheet.widths.update({RESULT_ORIGINAL: 14, RESULT_CORRECTED: 14})
     sheet.heights[HEADER_ROW] = 45

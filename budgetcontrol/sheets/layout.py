@@ -161,7 +161,7 @@ class SheetLayout:
     stream_from: int | None = None  # cells from this row on are streamed into the file (many rows, below all else)
     # What a controller sees and prints: helper columns and rows hidden (not printed), the heading rows repeated on
     # every printed page ("6:7"), page breaks before these rows (a chart block on a page of its own), the footer's
-    # left and centre texts (the right one is "Side n af m").
+    # left text and the text before "Side n af m" on the right.
     hidden: bool = False  # a calculation sheet: hidden, not very hidden
     hidden_columns: list[int] = field(default_factory=list)
     hidden_rows: list[int] = field(default_factory=list)

@@ -33,9 +33,10 @@ def layout(result: Result) -> SheetLayout:
     sheet.formula(2, 2, f"={f.UNIT}", model.unit, "note")
     sheet.put(3, 1, f"Positiv = mindre forbrug. Fra tabellen SavingsData (arket '{tab(SAVINGS_DATA)}'); indgår i arket "
                     f"'{tab(OUTER_YEARS)}'.", "note")
-    for c, label in ((LABEL, "Katalog / tiltag"), (CATALOGUE, "Katalog"), (MEASURE, "Tiltag"), (SECTOR, "Sektor"),
-                     (total_col, "I alt")):
+    for c, label in ((LABEL, "Katalog / tiltag"), (CATALOGUE, "Katalog"), (MEASURE, "Tiltag"), (SECTOR, "Sektor")):
         sheet.put(HEADER_ROW, c, label, "header")
+    sheet.put(HEADER_ROW, total_col, "I alt", "header_right")  # right-aligned as the years beside it
+    sheet.hidden_columns += [CATALOGUE, MEASURE]  # the keys the formulas match on: the names stand in column A
     for k, year in enumerate(period):
         sheet.formula(HEADER_ROW, FIRST_YEAR + k, year_cell(k), year, "header")
     savings = result.inputs.savings

@@ -136,10 +136,9 @@ def _print_setup(ws, layout: SheetLayout) -> None:
         ws.print_title_rows = layout.print_titles
     for r in layout.page_breaks:
         ws.row_breaks.append(Break(id=r - 1))  # a break after row r − 1: row r starts a page
-    left, centre = layout.footer  # header/footer codes: &A the sheet, &P the page, &N the pages; && an ampersand
+    left, right = layout.footer  # header/footer codes: &A the sheet, &P the page, &N the pages; && an ampersand
     ws.oddFooter.left.text = left or None
-    ws.oddFooter.center.text = centre or None
-    ws.oddFooter.right.text = "Side &P af &N"
+    ws.oddFooter.right.text = f"{right} — Side &P af &N" if right else "Side &P af &N"
     for c, width in _header_word_widths(layout).items():
         if width > (ws.column_dimensions[col(c)].width or 0):
             ws.column_dimensions[col(c)].width = width
