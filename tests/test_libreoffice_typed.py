@@ -7,7 +7,6 @@ have) still show as BRUD. Recalculated in LibreOffice; the rows are typed with o
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import openpyxl
 import pytest
