@@ -8,6 +8,7 @@ import math
 
 import pandas as pd
 
+from budgetcontrol.danish import UNIT_AFTER_FIGURE
 from budgetcontrol.engine import Result, history, monthly, outer_years, targets
 
 SUMMARY_COLUMNS = ["sector", "category", "kind", "original", "corrected", "actual", "variance"]
@@ -29,8 +30,6 @@ ORE = {"kr.": 2, "t.kr.": 5, "mio. kr.": 8}
 
 
 def amount_decimals(unit: str) -> int:
-    from budgetcontrol.danish import UNIT_AFTER_FIGURE
-
     return ORE.get(UNIT_AFTER_FIGURE.get(unit.strip().lower(), ""), 2)
 
 
@@ -68,26 +67,20 @@ def inert(value):
 def table(result: Result, name: str) -> pd.DataFrame:
     if name == "summary":
         frame = result.summary[SUMMARY_COLUMNS].copy()
-        numeric = ["original", "corrected", "actual", "variance"]
     elif name == "changes":
         frame = result.audit[AUDIT_COLUMNS].copy()
         frame["date"] = frame["date"].dt.strftime("%Y-%m-%d")
-        numeric = ["amount", "counts", "counted"]
     elif name == "monthly":
         frame = monthly.export(result.monthly, result.as_of)
-        numeric = monthly.EXPORT_COLUMNS[4:]
     elif name == "targets":
         frame = targets.export(result.targets, result.as_of)
-        numeric = ["target", "actual", "difference", "unit_cost", "cost"]
     elif name == "history":
         frame = result.history[history.COLUMNS].copy()
-        numeric = ["original", "corrected", "actual", "result_original", "result_corrected"]
     elif name == "outer_years":
         frame = result.outer_years[outer_years.COLUMNS].copy()
-        numeric = ["corrected", "base", "savings", "estimated", "difference"]
     else:
         raise ValueError(name)
-    for col in numeric:
+    for col in NUMERIC[name]:
         frame[col] = frame[col].map(number).astype(object)
     return frame
 
@@ -97,10 +90,9 @@ def printed(result: Result, name: str) -> pd.DataFrame:
     noise: 159535.66667 t.kr., never 159535.666666667). The worksheet functions keep ``table``'s full figures."""
     frame = table(result, name)
     amounts = amount_decimals(result.inputs.model.unit)
-    for col in frame.columns:
-        if col in NUMERIC[name]:
-            decimals = RATIO_DECIMALS if col in RATIOS else amounts
-            frame[col] = frame[col].map(lambda v, d=decimals: number(v, d) if v != "" else v).astype(object)
+    for col in NUMERIC[name]:
+        decimals = RATIO_DECIMALS if col in RATIOS else amounts
+        frame[col] = frame[col].map(lambda v, d=decimals: number(v, d) if v != "" else v).astype(object)
     return frame
 
 
