@@ -26,7 +26,6 @@ from budgetcontrol.contract.year_rules import check_all_lines
 from budgetcontrol.contract.settings_sheet import HEADER_ROW as SETTINGS_HEADER
 from budgetcontrol.contract.settings_sheet import KEY, OPTIONAL_ROWS, ROWS, SIGNS, VALUE
 from budgetcontrol.contract.settings_sheet import SHEET as SETTINGS
-from budgetcontrol.contract.settings_sheet import SHEET as SETTINGS_KEY
 from budgetcontrol.sheets.names import DANISH, settings_sheet
 
 
@@ -91,7 +90,8 @@ def text(value) -> str:
     return "" if value is None else str(value)
 
 
-def _settings(wb: CalamineWorkbook, file: str) -> tuple[dict, dict[str, str]]:
+def _settings(wb: CalamineWorkbook, file: str) -> tuple[dict, dict[str, str], str]:
+    """The Settings sheet's values and their cells by key, and the sheet's tab name (in either language)."""
     sheet = settings_sheet(wb.sheet_names)
     if sheet is None:
         raise InputError(file, f"the workbook has no '{DANISH[SETTINGS]}' (or '{SETTINGS}') sheet")
@@ -108,15 +108,14 @@ def _settings(wb: CalamineWorkbook, file: str) -> tuple[dict, dict[str, str]]:
     for key in wanted:
         if key not in values:
             raise InputError(file, f"setting '{key}' is missing (column A of the {sheet} sheet)", sheet=sheet)
-    return values, cells
+    return values, cells, sheet
 
 
 def _model(wb: CalamineWorkbook, file: str):
-    values, cells = _settings(wb, file)
-    SETTINGS = settings_sheet(wb.sheet_names)  # noqa: N806 (the sheet's tab name in this workbook)
+    values, cells, sheet = _settings(wb, file)
 
     def fail(key: str, message: str) -> InputError:
-        return InputError(file, message, sheet=SETTINGS, cell=cells[key], column=key)
+        return InputError(file, message, sheet=sheet, cell=cells[key], column=key)
 
     sign = values["variance_sign"]
     if sign not in (1, -1, 1.0, -1.0):
@@ -143,7 +142,7 @@ def _model(wb: CalamineWorkbook, file: str):
         "traffic_lights": {"amber": values["amber"], "red": values["red"]},
         "unit_costs": _unit_costs(wb, file),
         "outer_years": values["outer_years"],
-        "language": "da" if SETTINGS == DANISH[SETTINGS_KEY] else "en",  # as the workbook's tabs are named
+        "language": "da" if sheet == DANISH[SETTINGS] else "en",  # as the workbook's tabs are named
     }
     if values["change_types_listed"] in (1, 1.0):
         data["change_types"] = {c: label or c for c, label, _ in types}
@@ -157,12 +156,12 @@ def _model(wb: CalamineWorkbook, file: str):
     except InputError as exc:
         key = exc.column.split(".")[0] if exc.column else ""
         if key in cells:
-            raise InputError(file, exc.message, sheet=SETTINGS, cell=cells[key], column=key) from None
+            raise InputError(file, exc.message, sheet=sheet, cell=cells[key], column=key) from None
         table = {"sectors": "Sectors", "categories": "Categories", "unit_costs": "UnitCosts"}.get(key, "ChangeTypes")
         if key in ("forecast", "traffic_lights"):
             cell_key = exc.column.split(".")[-1] if key == "traffic_lights" else key
-            raise InputError(file, exc.message, sheet=SETTINGS, cell=cells.get(cell_key), column=cell_key) from None
-        raise InputError(file, f"{exc.column}: {exc.message}", sheet=SETTINGS, column=f"Table {table}") from None
+            raise InputError(file, exc.message, sheet=sheet, cell=cells.get(cell_key), column=cell_key) from None
+        raise InputError(file, f"{exc.column}: {exc.message}", sheet=sheet, column=f"Table {table}") from None
 
 
 def _unit_costs(wb: CalamineWorkbook, file: str) -> dict:

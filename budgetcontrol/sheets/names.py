@@ -77,8 +77,9 @@ def identifier(tab: str) -> str | None:
 
 
 def settings_sheet(sheet_names) -> str | None:
-    """The Settings sheet of a workbook, in either language."""
-    return next((name for name in (DANISH[SETTINGS], ENGLISH[SETTINGS]) if name in set(sheet_names)), None)
+    """The Settings sheet of a workbook, in either language (``sheet_names`` may be any iterable, read once)."""
+    present = set(sheet_names)
+    return next((name for name in (DANISH[SETTINGS], ENGLISH[SETTINGS]) if name in present), None)
 
 
 _TABS: contextvars.ContextVar = contextvars.ContextVar("tabs", default=None)
