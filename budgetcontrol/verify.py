@@ -10,12 +10,10 @@ import datetime as dt
 import itertools
 import math
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
-
-from dataclasses import replace
 
 from budgetcontrol import contract, sheets
 from budgetcontrol.contract.tables import Inputs
@@ -104,28 +102,20 @@ def expected_layouts(inputs: Inputs, workbook: str | Path) -> list[SheetLayout]:
     until the next refresh: those are laid out from the rows as written."""
     tabs = sheets.tab_names_for(inputs)
     written = _written_rows(workbook, tabs[LEDGER])
-    typed = {table: int((frame.index >= _first_body_row(inputs, table) + written[table]).sum())
-             for table, frame in _frames(inputs).items() if table in written}
+    # the sheet row below the last one the Ledger summed, per Table (frames are indexed by sheet row)
+    end = {table: inputs.table_headers[table][1] + 1 + rows for table, rows in written.items()}
+    frames = {table: frame for table, frame in ledger.table_frames(inputs).items() if table in written}
+    typed = {table: int((frame.index >= end[table]).sum()) for table, frame in frames.items()}
     result = compute(inputs)
     if not any(typed.values()):
         return sheets.layouts(result)
     then = compute(replace(inputs, table_rows={**inputs.table_rows, **written},
-                           **{key: frame[frame.index < _first_body_row(inputs, table) + written[table]]
-                              for key, (table, frame) in zip(("budget", "changes", "actuals"), _frames(inputs).items())
-                              if table in written}))
+                           **{table.lower(): frame[frame.index < end[table]] for table, frame in frames.items()}))
     now = {c.key: c for c in result.checks}
     as_written = [now[c.key] for c in then.checks if c.key in now]  # a zero-sum change typed since has no row yet
     fresh = sheets.layouts(replace(result, checks=as_written), typed)
     old = {layout.name: layout for layout in sheets.layouts(then) if layout.name in (tabs[LEDGER], tabs[AUDIT])}
     return [old.get(layout.name, layout) for layout in fresh]
-
-
-def _frames(inputs: Inputs) -> dict:
-    return {"Budget": inputs.budget, "Changes": inputs.changes, "Actuals": inputs.actuals}
-
-
-def _first_body_row(inputs: Inputs, table: str) -> int:
-    return inputs.table_headers[table][1] + 1  # 0-based first body row -> the 1-based sheet row of the index
 
 
 def _written_rows(workbook: str | Path, ledger_tab: str) -> dict[str, int]:

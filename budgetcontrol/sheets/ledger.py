@@ -67,11 +67,19 @@ def rows_name(table: str) -> str:
     return f"LG_Rows_{table}"
 
 
+def table_frames(inputs) -> dict[str, pd.DataFrame]:
+    """The input Tables the Ledger sums, by Table name (:data:`TABLES`)."""
+    return {"Budget": inputs.budget, "Changes": inputs.changes, "Actuals": inputs.actuals}
+
+
 def table_rows(result: Result, table: str) -> int:
     """The Table rows the ledger sums: as many as the Table holds (blank rows included) when the
     workbook was read, else the rows written (an empty Table is written with one blank row)."""
-    frame = {"Budget": result.inputs.budget, "Changes": result.inputs.changes, "Actuals": result.inputs.actuals}[table]
+    frame = table_frames(result.inputs)[table]
     return result.inputs.table_rows.get(table, max(len(frame), 1))
+
+
+ROWS_LABEL = "Rækker "  # the label before each Table's summed row count on the settings row: "Rækker Budget"
 
 
 def written_rows(grid: list[list]) -> dict[str, int]:
@@ -80,7 +88,7 @@ def written_rows(grid: list[list]) -> dict[str, int]:
     labels = grid[SETTING_ROW - 1] if len(grid) > SETTING_ROW else []
     out = {}
     for c, label in enumerate(labels):
-        table = str(label)[len("Rækker "):] if str(label).startswith("Rækker ") else None
+        table = str(label)[len(ROWS_LABEL):] if str(label).startswith(ROWS_LABEL) else None
         value = grid[SETTING_ROW][c] if c < len(grid[SETTING_ROW]) else None
         if table in TABLES and isinstance(value, (int, float)) and not isinstance(value, bool):
             out[table] = int(value)
@@ -169,7 +177,7 @@ def layout(result: Result) -> SheetLayout:
                            f"Rækker tastet under dem lægges til af formlerne selv. Arket '{tab(CHECKS)}' viser, om de "
                            "summerede rækker er ændret siden.", "note")
     settings = [(name[3:], name, value) for name, value in STEPS.items()]
-    settings += [(f"Rækker {table}", rows_name(table), table_rows(result, table)) for table in TABLES]
+    settings += [(f"{ROWS_LABEL}{table}", rows_name(table), table_rows(result, table)) for table in TABLES]
     for i, (label, name, value) in enumerate(settings):
         c = 1 + 2 * i
         sheet.put(SETTING_ROW, c, label, "header")
