@@ -55,8 +55,8 @@ def dropped(existing: Path, inputs: Inputs, layouts: list[SheetLayout], weights:
     package = Package(io.BytesIO(existing.read_bytes()))
     names = {layout.name for layout in layouts}
     # the tool's sheets of the existing workbook under their tab names (English in one built before part 5)
-    tool = set(tabs_of([s["name"] for s in package.sheets()], old.model.language).values())
-    out += [f"sheet '{s['name']}'" for s in package.sheets() if s["name"] not in names and s["name"] not in tool]
+    old_tabs = tabs_of([s["name"] for s in package.sheets()], old.model.language)
+    out += [f"sheet '{s['name']}'" for s in package.sheets() if s["name"] not in names and s["name"] not in old_tabs.values()]
     for key, table in TABLES.items():
         before, after = getattr(old, key, None), getattr(inputs, key, None)
         if key == "phasing" and weights is not None:
@@ -70,7 +70,7 @@ def dropped(existing: Path, inputs: Inputs, layouts: list[SheetLayout], weights:
             n = sum(missing.values())
             first = next((idx for idx, row in zip(before.index, keys) if row in missing), None)
             out.append(f"{n} row{'s' if n != 1 else ''} of the {table} Table" + (f" (row {first} …)" if first is not None else ""))
-    out += _own_columns_and_cells(existing, package, layouts)
+    out += _own_columns_and_cells(existing, package, layouts, old_tabs)
     own = {n for layout in layouts for n in layout.names} | {name for _, _, name, _ in ROWS if name}
     for m in re.finditer(r'<definedName\b[^>]*\bname="([^"]+)"', package.text("xl/workbook.xml")):
         name = m.group(1)
@@ -79,9 +79,9 @@ def dropped(existing: Path, inputs: Inputs, layouts: list[SheetLayout], weights:
     return out
 
 
-def _own_columns_and_cells(existing: Path, package, layouts: list[SheetLayout]) -> list[str]:
+def _own_columns_and_cells(existing: Path, package, layouts: list[SheetLayout], old_tabs: dict[str, str]) -> list[str]:
     """Columns a controller added to an input Table, and cells of their own on an input sheet (outside its
-    Tables and the cells the build writes there)."""
+    Tables and the cells the build writes there); ``old_tabs``: the existing workbook's tab names by identifier."""
     from openpyxl.utils import get_column_letter, range_boundaries
     from python_calamine import CalamineWorkbook
 
@@ -103,9 +103,8 @@ def _own_columns_and_cells(existing: Path, package, layouts: list[SheetLayout]) 
             areas.setdefault(sheet["name"], []).append(range_boundaries(tag.get("ref", "A1:A1")))
     book = CalamineWorkbook.from_path(str(existing))
     for tab, layout in inputs.items():
-        title = next((n for n in book.sheet_names
-                      if n == tab or (identifier(tab) is not None and identifier(n) == identifier(tab))), None)
-        if title is None:
+        title = old_tabs.get(identifier(tab), tab)  # the same sheet under the existing workbook's tab name
+        if title not in book.sheet_names:
             continue
         sheet = book.get_sheet_by_name(title)
         spans = areas.get(title, [])

@@ -10,7 +10,6 @@ from budgetcontrol.sheets import (audit, checks, corrected, history, inputs, led
                                   savings, settings, status, summary, targets)
 from budgetcontrol.sheets.layout import SheetLayout, range_ref
 from budgetcontrol.sheets import names
-from budgetcontrol.sheets import names as names_module
 from budgetcontrol.sheets.names import ORDER, OVERVIEW
 from budgetcontrol.sheets.rename import rename
 
@@ -20,15 +19,15 @@ def layouts(result: Result, typed: dict[str, int] | None = None) -> list[SheetLa
     when the inputs were read from a workbook (a refresh never renames a sheet). ``typed``: rows typed into the
     input Tables since the workbook was written (``verify``)."""
     tabs = tab_names_for(result.inputs)
-    with names_module.laying_out(tabs):
+    with names.laying_out(tabs):
         return rename(_layouts(result, typed), tabs)
 
 
 def tab_names_for(inputs) -> dict[str, str]:
     """Identifier -> tab name for the workbook of ``inputs``."""
     if inputs.sheet_names:
-        return names_module.tabs_of(inputs.sheet_names, inputs.model.language)
-    return names_module.tab_names(inputs.model.language)
+        return names.tabs_of(inputs.sheet_names, inputs.model.language)
+    return names.tab_names(inputs.model.language)
 
 
 def _layouts(result: Result, typed: dict[str, int] | None) -> list[SheetLayout]:
@@ -40,10 +39,10 @@ def _layouts(result: Result, typed: dict[str, int] | None) -> list[SheetLayout]:
     settings_sheet = settings.layout(data.model, result.as_of, result.types)
     sectors = settings_sheet.tables[0]  # the Sectors Table: code, name
     codes = range_ref(settings_sheet.name, sectors.first_row + 1, sectors.last_row, sectors.first_col)
-    names = range_ref(settings_sheet.name, sectors.first_row + 1, sectors.last_row, sectors.first_col + 1)
+    sector_names = range_ref(settings_sheet.name, sectors.first_row + 1, sectors.last_row, sectors.first_col + 1)
     sheets = [
         status_sheet,
-        monthly.layout(result, codes, names),
+        monthly.layout(result, codes, sector_names),
         targets.layout(result),
         history.layout(result),
         outer_years.layout(result),

@@ -131,7 +131,6 @@ def _print_setup(ws, layout: SheetLayout) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_options.horizontalCentered = False
     if layout.print_titles:
         ws.print_title_rows = layout.print_titles
     for r in layout.page_breaks:
