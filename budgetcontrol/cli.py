@@ -226,8 +226,13 @@ def export(
 @app.command()
 def refresh(
     workbook: Path = typer.Argument(..., help="The controller workbook (.xlsx/.xlsm) to refresh in place."),
-    actuals: Path = typer.Option(..., "--actuals", help="The finance-system export of the month's actuals (CSV; columns as actuals.csv)."),
+    actuals: Path = typer.Option(..., "--actuals", help="The finance-system export of the month's actuals: CSV in any "
+                                 "encoding and dialect, or .xlsx; the contract's columns, Danish headers, or accounts of the "
+                                 "chart of accounts placed through the workbook's Accounts Table."),
     month: Optional[str] = typer.Option(None, "--month", help="The month to replace (YYYY-MM). Default: the one month in the export."),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="The sheet of a spreadsheet export (default: the first)."),
+    unmapped: str = typer.Option("refuse", "--unmapped", help="Accounts the account map does not place: refuse (default) "
+                                 "or keep them on the line 'Ikke placeret', which Checks shows as a break."),
     force: bool = typer.Option(False, "--force", help="Refresh even though Excel's owner file (~$…) is beside the workbook."),
 ) -> None:
     """The monthly refresh: replace one month's actuals from an export, make it the reporting month
@@ -237,6 +242,7 @@ def refresh(
     from budgetcontrol.xlsx.book import FileBook
 
     with _user_errors():
+        _choice("--unmapped", unmapped, ("refuse", "keep"))
         if workbook.suffix.lower() not in (".xlsx", ".xlsm"):
             raise InputError(str(workbook), "not a workbook (.xlsx or .xlsm)")
         if not workbook.is_file():
@@ -245,14 +251,15 @@ def refresh(
             with _status("Reading the workbook…"):
                 book = FileBook(workbook)
             with _status("Refreshing…"):
-                report = run(book, actuals, month)
+                report = run(book, actuals, month, sheet, unmapped)
             with _status(f"Writing {workbook}…"):
                 try:
                     book.save()
                 except OSError as exc:
                     raise InputError(str(workbook), f"cannot write the workbook: {exc.strerror or exc}") from None
     unit = report.result.inputs.model.unit
-    lines = [f"Actuals {report.month}: {report.rows_out} rows out, {report.rows_in} rows in"
+    lines = [_export_line(report, actuals.name, unit),
+             f"Actuals {report.month}: {report.rows_out} rows out, {report.rows_in} rows in"
              + (f" ({report.ignored} rows of other months in the export left out)" if report.ignored else "")]
     for key, before, after in report.net_changes():
         change = "unchanged" if abs(after - before) < 0.005 else f"change {with_unit(after - before, unit)}"
@@ -263,6 +270,20 @@ def refresh(
     failed = [c.key for c in report.result.checks if not c.ok]
     lines.append(f"wrote {workbook} (checks: {'OK' if not failed else 'BRUD ' + ', '.join(failed)})")
     write_out("\n".join(lines) + "\n")  # the workbook is written: a full disk or closed pipe here is one line or quiet
+
+
+def _export_line(report, name: str, unit: str) -> str:
+    """The export's total and the total imported (equal: nothing is lost on the way)."""
+    read = report.export
+    imported = float(read.rows["amount"].sum())
+    keyed = f" keyed by account, placed as {report.rows_in} rows" if read.keyed else ""
+    text = f"Export {name}: {read.rows_read} rows{keyed}, total {with_unit(read.total, unit)}; imported {with_unit(imported, unit)}"
+    if read.ignored:
+        text += f" for {report.month} and {with_unit(read.ignored_total, unit)} of other months left out"
+    if read.unmapped_rows:
+        text += (f"; {read.unmapped_rows} rows ({with_unit(read.unmapped_total, unit)}) of accounts the map does not place "
+                 f"on 'Ikke placeret' (a break on the Checks sheet)")
+    return text
 
 
 @app.command()

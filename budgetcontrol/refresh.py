@@ -17,9 +17,9 @@ from typing import Protocol
 
 import pandas as pd
 
-from budgetcontrol import sheets
-from budgetcontrol.contract.csvfile import read_csv_text
+from budgetcontrol import intake, sheets
 from budgetcontrol.contract.errors import InputError
+from budgetcontrol.contract.model import Model
 from budgetcontrol.contract.tables import ACTUALS, Inputs, check_excel_matching, csv_locate, validate
 from budgetcontrol.engine import Result, compute
 from budgetcontrol.engine.monthly import month_end
@@ -58,6 +58,7 @@ class Report:
     as_of_before: dt.date
     as_of_after: dt.date
     result: Result
+    export: Export | None = None
 
     def net_changes(self) -> list[tuple[tuple[str, str], float, float]]:
         """(sector, category), the month's net before and after, for every pair either holds."""
@@ -65,19 +66,29 @@ class Report:
         return [(key, float(self.before.get(key, 0.0)), float(self.after.get(key, 0.0))) for key in keys]
 
 
-def read_export(path: str | Path, inputs: Inputs, month: str | None) -> tuple[pd.DataFrame, str, int]:
-    """The export's rows of the refreshed month (validated like actuals.csv), the month, and how many
-    rows of other months were left out."""
+@dataclass(frozen=True)
+class Export:
+    """The refreshed month's rows of an export, and what the file held."""
+
+    rows: pd.DataFrame  # the month's rows, validated like actuals.csv
+    month: str
+    ignored: int  # rows of other months left out
+    ignored_total: float
+    total: float  # the export's total (its total row, else the sum of its rows)
+    rows_read: int  # data rows in the file
+    keyed: bool  # keyed by the chart of accounts and placed through the account map
+    unmapped_rows: int  # kept on the line "Ikke placeret" (--unmapped keep)
+    unmapped_total: float
+    model: Model  # the workbook's model (with "Ikke placeret" when unmapped rows were kept)
+
+
+def read_export(path: str | Path, inputs: Inputs, month: str | None, sheet: str | None = None,
+                unmapped: str = "refuse") -> Export:
+    """The export's rows of the refreshed month (validated like actuals.csv) and what else the file held."""
     file = str(path)
-    raw = read_csv_text(Path(path), file)
-    frame = raw.frame
-    if "month" not in frame.columns:
-        if month is None:
-            raise InputError(file, "the export has no 'month' column; name the month with --month YYYY-MM", row=1)
-        frame = frame.assign(month=month)
-    if frame.empty:
-        raise InputError(file, "the export has no rows")
-    rows = validate(frame, ACTUALS, inputs.model, file, csv_locate, raw.decimal)
+    loaded = intake.load(path, ACTUALS, inputs.model, inputs.accounts, sheet=sheet, month=month, unmapped=unmapped,
+                         map_file=f"the Accounts Table of {Path(inputs.source).name}")
+    rows = loaded.rows
     months = list(dict.fromkeys(rows["month"]))
     if month is None:
         if len(months) > 1:
@@ -92,7 +103,9 @@ def read_export(path: str | Path, inputs: Inputs, month: str | None) -> tuple[pd
     frames = {"budget": inputs.budget, "changes": inputs.changes, "actuals_kept": kept, "export": chosen}
     files = {"budget": inputs.source, "changes": inputs.source, "actuals_kept": inputs.source, "export": file}
     check_excel_matching(frames, files, {key: csv_locate for key in frames})
-    return chosen, month, len(rows) - len(chosen)
+    other = rows[rows["month"] != month]
+    return Export(chosen, month, int(len(other)), float(other["amount"].sum()), loaded.total, loaded.rows_read, loaded.keyed,
+                  loaded.unmapped_rows, loaded.unmapped_total, loaded.model)
 
 
 def parse_month(text: str, fiscal_year: int) -> str:
@@ -117,13 +130,19 @@ def _net(actuals: pd.DataFrame, month: str) -> pd.DataFrame:
     return actuals[actuals["month"] == month].groupby(PAIR)["amount"].sum()
 
 
-def refresh(book: Book, export: str | Path, month: str | None = None) -> Report:
+def refresh(book: Book, export: str | Path, month: str | None = None, sheet: str | None = None,
+            unmapped: str = "refuse") -> Report:
     """Replace one month's actuals from ``export`` and rebuild the generated sheets of ``book``."""
     inputs = book.inputs()
     model = inputs.model
     if month is not None:
         month = parse_month(month, model.fiscal_year)
-    rows, month, ignored = read_export(export, inputs, month)
+    read = read_export(export, inputs, month, sheet, unmapped)
+    rows, month, ignored = read.rows, read.month, read.ignored
+    if read.model is not model:  # unmapped accounts kept: the workbook gets the sector and category "Ikke placeret"
+        model = read.model
+        inputs = dataclasses.replace(inputs, model=model)
+        _add_unmapped_lists(book, inputs)
     old = inputs.actuals
     kept = old[old["month"] != month]
     actuals = pd.concat([kept, rows], ignore_index=True)
@@ -138,7 +157,18 @@ def refresh(book: Book, export: str | Path, month: str | None = None) -> Report:
     book.set_setting("as_of", as_of)
     book.replace_generated(sheets.layouts(result))
     return Report(month, int((old["month"] == month).sum()), len(rows), ignored, _net(old, month), _net(actuals, month),
-                  as_of_before, as_of, result)
+                  as_of_before, as_of, result, read)
+
+
+def _add_unmapped_lists(book: Book, inputs: Inputs) -> None:
+    """The sector and category "Ikke placeret" added to the Sectors and Categories Tables (once)."""
+    from budgetcontrol.intake.accounts import UNMAPPED_NAME, UNMAPPED_SECTOR
+
+    for table, extra in (("Sectors", {}), ("Categories", {"group": "operating"})):
+        rows = book.table_rows(table)
+        if any(str(row.get("code", "")).casefold() == UNMAPPED_SECTOR.casefold() for row in rows):
+            continue
+        book.set_table_rows(table, rows + [{"code": UNMAPPED_SECTOR, "name": UNMAPPED_NAME, **extra}], {})
 
 
 def next_month(book: Book) -> tuple[dt.date, dt.date, Result]:

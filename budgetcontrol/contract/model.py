@@ -21,6 +21,9 @@ STATUSES = ("approved", "pending", "rejected")
 VARIANCE_SIGNS = ("actual_minus_budget", "budget_minus_actual")
 FORECASTS = ("plan", "run_rate")
 MONTHS = tuple(range(1, 13))
+# The parts of an account of the authorized chart of accounts (den autoriserede kontoplan) an export may
+# carry, by the names the account map and model.yaml `columns` use (intake/accounts.py).
+ACCOUNT_PARTS = ("konto", "hovedkonto", "hovedfunktion", "funktion", "dranst", "gruppering", "art", "omkostningssted")
 
 
 @lru_cache(maxsize=1)
@@ -61,6 +64,17 @@ class Category(_Strict):
     group: Literal["operating", "capital"] = "operating"
 
     _c = field_validator("code", mode="before")(_code)
+
+
+class KindRule(_Strict):
+    """A rule of the chart of accounts giving a row's kind from its dranst and art (``*`` = any; a pattern
+    may end in ``*``, as ``7*``). The most specific matching rule wins."""
+
+    dranst: str = "*"
+    art: str = "*"
+    kind: Literal["expense", "income", "refund"]
+
+    _c = field_validator("dranst", "art", mode="before")(lambda v: str(v).strip() if isinstance(v, (int, float, str)) else v)
 
 
 class TrafficLights(_Strict):
@@ -107,6 +121,19 @@ class Model(_Strict):
     unit_costs: dict[str, dict[int, float]] = Field(default_factory=dict)
     outer_years: int = Field(default=3, ge=1, le=10)  # overslagsår after the fiscal year
     language: Literal["da", "en"] = "da"  # the workbook's tab names; labels come from `labels` (Danish by default)
+    columns: dict[str, str] = Field(default_factory=dict)  # an export's header -> the column it names
+    account_kinds: list[KindRule] = Field(default_factory=list)  # before the chart of accounts' own rules
+
+    @field_validator("columns")
+    @classmethod
+    def _known_columns(cls, value: dict[str, str]) -> dict[str, str]:
+        from budgetcontrol.contract.tables import ALL_COLUMNS  # the contract's columns (tables imports this module)
+
+        for header, name in value.items():
+            if name not in ALL_COLUMNS and name not in ACCOUNT_PARTS:
+                raise ValueError(f"'{header}' maps to '{name}', which is no column (columns: {', '.join(ALL_COLUMNS)}; "
+                                 f"account parts: {', '.join(ACCOUNT_PARTS)})")
+        return value
 
     @field_validator("unit_costs", mode="before")
     @classmethod

@@ -76,7 +76,13 @@ SAVINGS = TableSpec("savings", "SavingsData", "savings.csv", (
     ("activity", "text"), ("year", "year"), ("amount", "amount"),
 ))
 YEARS = (FORECAST, HISTORY, OUTER_BUDGET, SAVINGS)
-OPTIONAL = (PHASING, ACTUALS_PRIOR, TARGETS, ACTIVITY) + YEARS
+# Part 6: the account map from the authorized chart of accounts to the lines (intake/accounts.py).
+ACCOUNT_PATTERNS = ("konto", "funktion", "dranst", "gruppering", "omkostningssted")
+ACCOUNTS = TableSpec("accounts", "Accounts", "accounts.csv", tuple((name, "text") for name in ACCOUNT_PATTERNS) + (
+    ("sector", "sector"), ("category", "category"), ("activity", "text"),
+))
+OPTIONAL = (PHASING, ACTUALS_PRIOR, TARGETS, ACTIVITY) + YEARS + (ACCOUNTS,)
+ALL_COLUMNS = tuple(dict.fromkeys(name for spec in SPECS + OPTIONAL for name in spec.names))
 NUMERIC = ("amount", "weight", "count", "month_number", "year")
 WEIGHT_TOLERANCE = 1e-6  # the weights of one sector × category sum to 1 within this
 
@@ -103,6 +109,7 @@ class Inputs:
     history: pd.DataFrame = field(default_factory=lambda: empty(HISTORY))
     outer_budget: pd.DataFrame = field(default_factory=lambda: empty(OUTER_BUDGET))
     savings: pd.DataFrame = field(default_factory=lambda: empty(SAVINGS))
+    accounts: pd.DataFrame = field(default_factory=lambda: empty(ACCOUNTS))
     table_rows: dict[str, int] = field(default_factory=dict)  # body rows (blank ones too) of a workbook's Tables, by name
     table_headers: dict[str, tuple[str, int]] = field(default_factory=dict)  # their sheet and header row (1-based)
     sheet_names: tuple[str, ...] = ()  # a workbook's sheets, in order (its tab names are kept by a refresh)

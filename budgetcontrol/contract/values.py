@@ -31,10 +31,15 @@ class ValueProblem(Exception):
 
 
 def normalise_number_text(s: pd.Series) -> pd.Series:
-    """Unicode minus to '-', trailing minus (SAP style '1.234,5-') to leading, spaces out."""
-    s = s.str.replace("\u2212", "-", regex=False).str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
+    """Unicode minus to '-', trailing minus (SAP style '1.234,5-') and an accountant's parentheses
+    ('(1.234,5)') to a leading minus, spaces (also non-breaking ones as thousands separator) out."""
+    s = s.str.replace("\u2212", "-", regex=False)
+    for space in ("\u00a0", "\u202f", " "):
+        s = s.str.replace(space, "", regex=False)
     trailing = s.str.endswith("-") & ~s.str.startswith("-")
-    return s.where(~trailing, "-" + s.str[:-1])
+    s = s.where(~trailing, "-" + s.str[:-1])
+    bracketed = s.str.startswith("(") & s.str.endswith(")") & (s.str.len() > 2) & ~s.str[1:-1].str.contains("[()-]", regex=True)
+    return s.where(~bracketed, "-" + s.str[1:-1])
 
 
 def parse_amounts(text: pd.Series, decimal: str, what: str = "amount") -> pd.Series:
