@@ -67,8 +67,9 @@ JUNE = "month;sector;category;activity;kind;amount\n2014-06;BU;service;;expense;
     (JUNE, ["--month", "2014-07"], ["june.csv", "no rows for 2014-07"]),
     (JUNE, ["--month", "2015-06"], ["--month", "not in the workbook's fiscal year 2014"]),
     (JUNE, ["--month", "juni"], ["--month", "'juni' is not a month"]),
-    (JUNE.replace("month;", "maaned;"), [], ["june.csv", "row 1", "no 'month' column"]),
-    ("sector;category;activity;kind;amount\nBU;service;;expense;1\n", [], ["june.csv", "no 'month' column", "--month"]),
+    (JUNE.replace("month;", "xmonth;"), [], ["june.csv", "row 1", "missing column 'month'", "headers found: xmonth, sector",
+                                              "expected one of: month, måned", "model.yaml", "columns:"]),
+    ("sector;category;activity;kind;amount\nBU;service;;expense;1\n", [], ["june.csv", "missing column 'month'", "--month"]),
     ("month;sector;category;activity;kind;amount\n", [], ["june.csv", "no rows"]),
 ])
 def test_a_bad_export_is_refused_and_the_workbook_left_as_it_was(export, args, expected, example, tmp_path):

@@ -152,10 +152,15 @@ def find_header(text: str, known: set[str] | None, delimiter: str | None, normal
     if known:
         best = (1, None, None)  # (score, line, delimiter)
         for i, line in enumerate(lines):
+            if len(line) >= MAX_HEADER or line.count(",") + line.count(";") + line.count("\t") > MAX_COLUMNS:
+                break  # refused below, before any more is read
             for d in ([delimiter] if delimiter else DELIMITERS):
                 if d not in line:
                     continue
-                names = next(csv.reader([line], delimiter=d), [])
+                try:
+                    names = next(csv.reader([line], delimiter=d), [])
+                except csv.Error:
+                    continue
                 score = sum(1 for name in names if normal(name) in known)
                 if score > best[0]:
                     best = (score, i, d)

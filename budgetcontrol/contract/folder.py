@@ -10,7 +10,8 @@ from budgetcontrol.contract.csvfile import read_csv_text
 from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.model import Model, parse_model
 from budgetcontrol.contract.year_rules import check_all_lines
-from budgetcontrol.contract.tables import OPTIONAL, SPECS, Inputs, check_excel_matching, csv_locate, validate
+from budgetcontrol.contract.tables import ACCOUNTS, OPTIONAL, SPECS, Inputs, check_excel_matching, csv_locate, validate
+from budgetcontrol.intake.accounts import check_map
 
 
 def folder_model(folder: Path) -> Model:
@@ -28,15 +29,27 @@ def folder_model(folder: Path) -> Model:
 
 
 def load_folder(folder: str | Path) -> Inputs:
+    """The data folder's inputs. Budget, changes and actuals are read as the finance system exports them
+    (``intake``): Danish headers and words, title and total rows, and rows keyed by the chart of accounts,
+    placed on the lines through the folder's ``accounts.csv``."""
+    from budgetcontrol import intake
+
     folder = Path(folder)
     model = folder_model(folder)
     tables, files = {}, {}
+    account_file = folder / ACCOUNTS.file
+    if account_file.exists():
+        raw = read_csv_text(account_file, str(account_file))
+        tables["accounts"] = validate(raw.frame, ACCOUNTS, model, str(account_file), csv_locate, raw.decimal)
+        files["accounts"] = str(account_file)
+        check_map(tables["accounts"], str(account_file), csv_locate)
     for spec in SPECS:
         path = folder / spec.file
         files[spec.key] = str(path)
-        raw = read_csv_text(path, str(path))
-        tables[spec.key] = validate(raw.frame, spec, model, str(path), csv_locate, raw.decimal)
+        tables[spec.key] = intake.load(path, spec, model, tables.get("accounts"), map_file=str(account_file)).rows
     for spec in OPTIONAL:
+        if spec is ACCOUNTS:
+            continue
         path = folder / spec.file
         if not path.exists():
             continue

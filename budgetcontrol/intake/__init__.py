@@ -140,23 +140,25 @@ def load(path: str | Path, spec: TableSpec, model: Model, accounts: pd.DataFrame
     if frame.empty:
         raise InputError(raw.file, "the export has no rows", row=raw.header_row + 1)
     frame = frame.assign(amount=amounts(raw, frame["amount"])) if "amount" in frame else frame
-    rows = validate(frame, spec, model, raw.file, raw.locate, raw.decimal)
-    total = float(rows["amount"].sum()) if "amount" in rows else 0.0
+    rows_read = len(frame)
+    total = float(frame["amount"].sum()) if "amount" in frame else 0.0
     if raw.totals:
         parsed = [float(amounts(raw, pd.Series([t.amount], index=[t.index])).iloc[0]) for t in raw.totals]
         total = check_totals(raw.totals, parsed, total, raw.file, raw.headers.get("amount", "amount"))
-    rows_read = len(rows)
     if keyed:
-        rows = _summed(rows, spec)
+        frame = _summed(frame, spec)
+    rows = validate(frame, spec, model, raw.file, raw.locate, raw.decimal)
     return Loaded(rows, model, total, rows_read, keyed, unmapped_rows, unmapped_total)
 
 
 def _summed(rows: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
-    """Account-keyed rows summed per row of the contract (a line's month, a change's posting); each sum keeps
-    the file row of its first row for messages."""
+    """Account-keyed rows summed per row of the contract (a line's month, a change's posting: the budget has a
+    line once), before validation; each sum keeps the file row of its first row for messages."""
     keys = [n for n in spec.names if n != "amount"]
-    first = rows.reset_index().groupby(keys, sort=False, dropna=False).agg(index=("index", "first"), amount=("amount", "sum"))
-    out = first.reset_index().set_index("index")
+    frame = rows[spec.names].copy()
+    frame["_row"] = frame.index
+    summed = frame.groupby(keys, sort=False, dropna=False).agg(_row=("_row", "first"), amount=("amount", "sum"))
+    out = summed.reset_index().set_index("_row").sort_index()
     out.index.name = None
     return out[spec.names]
 

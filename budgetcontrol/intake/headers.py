@@ -90,5 +90,5 @@ def missing_message(column: str, headers: list[str], model: Model | None, names:
     words = vocabulary(model, names)
     expected = [column] + [w for w in SYNONYMS.get(column, ()) if words.get(normal(w)) == column][:3]
     found = ", ".join(quoted(h, 30) for h in headers[:12] if str(h).strip()) + (" …" if len(headers) > 12 else "")
-    return (f"no column for '{column}' (headers found: {quoted(found, 200) or 'none'}; expected one of: "
+    return (f"missing column '{column}' (headers found: {quoted(found, 200) or 'none'}; expected one of: "
             f"{', '.join(expected)}); name yours in model.yaml, e.g. columns: {{\"Your header\": {column}}}")

@@ -58,8 +58,8 @@ def _layouts(result: Result, typed: dict[str, int] | None) -> list[SheetLayout]:
         *inputs.layouts(data, result.weights),
     ]
     by_name = {s.name: s for s in sheets}
-    by_name[OVERVIEW] = overview.layout(result, [by_name[name] for name in ORDER if name != OVERVIEW])
-    ordered = [by_name[name] for name in ORDER]
+    by_name[OVERVIEW] = overview.layout(result, [by_name[name] for name in ORDER if name != OVERVIEW and name in by_name])
+    ordered = [by_name[name] for name in ORDER if name in by_name]
     _print_setup(ordered, result)
     return ordered
 

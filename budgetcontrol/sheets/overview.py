@@ -35,6 +35,7 @@ PURPOSES = {
     HISTORY_DATA: "Tidligere års budget og regnskab (tabellen HistoryData)",
     OUTER_BUDGET: "Vedtaget budget for overslagsårene (tabellen OuterBudget)",
     SAVINGS_DATA: "Besparelser pr. tiltag og år (tabellen SavingsData)",
+    "Accounts": "Kontoplanen: finanssystemets konti placeret på sektor, kategori og aktivitet (tabellen Accounts)",
     CHECKS: "Kontroller: OK, eller bruddet vist; og rækker tastet siden sidste opdatering",
     SETTINGS: "Indstillinger: opgørelsesdato, enhed, fortegn, tolerance, prognosemetode, trafiklys; sektorer og kategorier",
     AUDIT: "Ændringssporet: ændringsrækkerne bag hvert korrigeret tal",
