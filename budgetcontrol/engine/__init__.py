@@ -50,7 +50,7 @@ def compute(inputs: Inputs, as_of: dt.date | None = None) -> Result:
     months = forecast.apply(months, per_line, model, as_of)
     status = monthly.status(months, model, as_of, forecast.controller_lines(per_line))
     found = checks.run(inputs, as_of, lines, audit, base, groups, types) + checks.monthly(inputs, as_of, months, status)
-    found += checks.forecasts(inputs, per_line) + checks.ledger(inputs)
+    found += checks.forecasts(inputs, per_line) + checks.ledger(inputs) + checks.unmapped(inputs)
     past = history.figures(inputs.history, lines, per_line, model, model.label("history_expected"))
     ahead = outer_years.figures(lines, per_line, inputs.savings, model, forecast.years(inputs))
     return Result(inputs, as_of, lines, audit, base, rollup.summary(base, model), groups, found, types,

@@ -97,3 +97,18 @@ def ledger(inputs: Inputs) -> list[Check]:
             for name, total in (("Budget", float(inputs.budget["amount"].sum())),
                                 ("Changes", float(inputs.changes["amount"].sum())),
                                 ("Actuals", float(inputs.actuals["amount"].sum())))]
+
+
+UNMAPPED_SECTOR = "IKKE_PLACERET"  # the sector of accounts the account map does not place (intake/accounts.py)
+
+
+def unmapped(inputs: Inputs) -> list[Check]:
+    """Rows booked on "Ikke placeret" (accounts the account map did not place, kept with --unmapped keep) are a
+    break until they are placed: the check is there once the workbook has that sector."""
+    if UNMAPPED_SECTOR not in inputs.model.sector_codes:
+        return []
+    frames = (inputs.budget, inputs.changes, inputs.actuals)
+    rows = [frame[frame["sector"] == UNMAPPED_SECTOR] for frame in frames]
+    accounts = sorted({a for frame in rows for a in frame["activity"]})
+    detail = ", ".join(accounts[:10]) + (" …" if len(accounts) > 10 else "")
+    return [Check("unmapped", float(sum(len(r) for r in rows)), 0.0, 0.0, detail)]

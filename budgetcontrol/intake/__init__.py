@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from budgetcontrol.contract.csvfile import read_csv_text
+from budgetcontrol.danish import with_unit
 from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.model import Category, Model, Sector
 from budgetcontrol.contract.tables import TableSpec, validate
@@ -179,10 +180,11 @@ def _place(raw: Raw, frame: pd.DataFrame, spec: TableSpec, model: Model, account
         total = float(money.sum())
         text = account_map.account_text(frame.loc[missing])
         by = pd.DataFrame({"account": text, "amount": money}).groupby("account", sort=True)["amount"].agg(["size", "sum"])
-        listed = "; ".join(f"{account} ({int(n)} rows, {s:,.2f})" for account, (n, s) in list(by.iterrows())[:5])
+        rows_of = lambda n: f"{n} row" + ("s" if n != 1 else "")  # noqa: E731
+        listed = "; ".join(f"{account} ({rows_of(int(n))}, {with_unit(s, model.unit)})" for account, (n, s) in list(by.iterrows())[:5])
         more = f"; and {len(by) - 5} more accounts" if len(by) > 5 else ""
         if unmapped != "keep":
-            raise InputError(raw.file, f"{count} rows (sum {total:,.2f}) carry accounts no pattern of the account map "
+            raise InputError(raw.file, f"{rows_of(count)} ({with_unit(total, model.unit)}) carry accounts no pattern of the account map "
                                        f"({map_file}) places: {quoted(listed, 300)}{more}; add patterns for them, or refresh "
                                        f"with --unmapped keep to book them on the line '{account_map.UNMAPPED_NAME}'",
                              row=int(frame.index[missing.argmax()]))

@@ -5,6 +5,7 @@ against the tolerance setting. B2 holds the overall status."""
 from __future__ import annotations
 
 from budgetcontrol.engine import Result
+from budgetcontrol.engine.checks import UNMAPPED_SECTOR
 from budgetcontrol.sheets import audit, corrected
 from budgetcontrol.sheets import formulas as f
 from budgetcontrol.sheets.layout import Conditional, SheetLayout, ref
@@ -34,6 +35,8 @@ LABELS = {
                         "(ellers: en linje uden budget, ændringer eller regnskab; opdater projektmappen)",
     "outer_budget_counted": "Vedtagne budgetter for overslagsår (OuterBudget-tabellen) tæller alle på arket '{line_forecast}' "
                             "(antal rækker; ellers: opdater projektmappen)",
+    "unmapped": "Rækker på 'Ikke placeret': konti, kontoplanen ikke placerer (antal; placér dem i tabellen Accounts og opdater "
+                "måneden igen)",
     "ledger_budget": "'{ledger}': Budget-tabellens summerede rækker er uændrede siden opdateringen (ellers: opdater projektmappen)",
     "ledger_changes": "'{ledger}': Changes-tabellens summerede rækker er uændrede siden opdateringen (ellers: opdater projektmappen)",
     "ledger_actuals": "'{ledger}': Actuals-tabellens summerede rækker er uændrede siden opdateringen (ellers: opdater projektmappen)",
@@ -112,6 +115,10 @@ def layout(result: Result, anchors: Anchors, status_total: str, typed: dict[str,
             change_id = check.key.split(":", 1)[1]
             sheet.put(r, ID, change_id, "code_text")
             left = f.sumifs("Changes[amount]", [("Changes[change_id]", f.text(ref(r, ID, "c")))] + f.counted())
+            right = "0"
+        elif key == "unmapped":  # the sector code in the row's own cell: no constant inside the formula
+            sheet.put(r, ID, UNMAPPED_SECTOR, "code_text")
+            left = "+".join(f"COUNTIF({t}[sector],{ref(r, ID, 'c')})" for t in ("Budget", "Changes", "Actuals"))
             right = "0"
         else:
             left, right = formulas[key]
