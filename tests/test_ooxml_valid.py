@@ -63,11 +63,23 @@ def books(tmp_path_factory) -> dict:
     december = tmp / "december.csv"
     actuals[actuals["month"] == "2026-12"].to_csv(december, index=False)
     cli("refresh", out["synth refreshed"], "--actuals", december)
+    # Part 6: the account map's sheet, the Settings Tables of an export's column map and kind rules, refreshed
+    # from the kontoplan-keyed export with one account left unmapped and kept on "Ikke placeret".
+    may = tmp / "may"
+    shutil.copytree(ROOT / "examples" / "aalborg-2014-bu-may", may)
+    with (may / "model.yaml").open("a", encoding="utf-8") as fh:
+        fh.write('columns: {"Bogført beløb": amount}\naccount_kinds: [{dranst: "1", art: "7.9", kind: income}]\n')
+    out["kontoplan unmapped kept"] = tmp / "kontoplan.xlsx"
+    cli("build", may, "-o", out["kontoplan unmapped kept"])
+    export = tmp / "kontoplan.csv"
+    export.write_text(KONTOPLAN.read_text(encoding="cp1252").replace(";5.28.20;", ";5.38.20;"), encoding="cp1252")
+    cli("refresh", out["kontoplan unmapped kept"], "--actuals", export, "--unmapped", "keep")
     return out
 
 
+KONTOPLAN = ROOT / "examples" / "exports" / "aalborg-bu-2014-06-kontoplan.csv"
 KINDS = ["built.xlsx", "built.xlsm", "refreshed.xlsx", "refreshed.xlsm", "kept.xlsm", "aalborg-2019-bu", "aalborg-2017-placements",
-         "synth built", "synth refreshed"]
+         "synth built", "synth refreshed", "kontoplan unmapped kept"]
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -144,6 +144,13 @@ def _model(wb: CalamineWorkbook, file: str):
         "outer_years": values["outer_years"],
         "language": "da" if sheet == DANISH[SETTINGS] else "en",  # as the workbook's tabs are named
     }
+    # Part 6: an export's headers in the controller's words and the kind rules before the chart's, when given.
+    if "ExportColumns" in wb.table_names:
+        data["columns"] = {text(r["header"]): text(r["column"])
+                           for r in _list_by(wb, "ExportColumns", ["header", "column"], "header", file)}
+    if "AccountKinds" in wb.table_names:
+        data["account_kinds"] = [{"dranst": text(r["dranst"]) or "*", "art": text(r["art"]) or "*", "kind": text(r["kind"])}
+                                 for r in _list_by(wb, "AccountKinds", ["dranst", "art", "kind"], "kind", file)]
     if values["change_types_listed"] in (1, 1.0):
         data["change_types"] = {c: label or c for c, label, _ in types}
 
@@ -157,7 +164,8 @@ def _model(wb: CalamineWorkbook, file: str):
         key = exc.column.split(".")[0] if exc.column else ""
         if key in cells:
             raise InputError(file, exc.message, sheet=sheet, cell=cells[key], column=key) from None
-        table = {"sectors": "Sectors", "categories": "Categories", "unit_costs": "UnitCosts"}.get(key, "ChangeTypes")
+        table = {"sectors": "Sectors", "categories": "Categories", "unit_costs": "UnitCosts", "columns": "ExportColumns",
+                 "account_kinds": "AccountKinds"}.get(key, "ChangeTypes")
         if key in ("forecast", "traffic_lights"):
             cell_key = exc.column.split(".")[-1] if key == "traffic_lights" else key
             raise InputError(file, exc.message, sheet=sheet, cell=cells.get(cell_key), column=cell_key) from None

@@ -12,7 +12,7 @@ from budgetcontrol.sheets.layout import SheetLayout, Table, Validation, sheet_re
 
 from budgetcontrol.contract.settings_sheet import HEADER_ROW, KEY, LABEL, NAME, ROWS, SHEET, VALUE
 
-SECTORS_COL, CATEGORIES_COL, TYPES_COL, COSTS_COL = 5, 8, 12, 16
+SECTORS_COL, CATEGORIES_COL, TYPES_COL, COSTS_COL, COLUMNS_COL, KINDS_COL = 5, 8, 12, 16, 20, 23
 FORECAST_RUN_RATE = "ForecastRunRate"  # 1 when the forecast method is run_rate, else 0
 
 
@@ -74,6 +74,11 @@ def layout(model: Model, as_of: dt.date, type_codes: list[str]) -> SheetLayout:
                 [[t, labels.get(t, t), 1 if t in model.zero_sum else 0] for t in types])
     _list_table(sheet, "UnitCosts", COSTS_COL, ["measure", "month", "unit_cost"],
                 [[measure, m, float(cost)] for measure, costs in model.unit_costs.items() for m, cost in sorted(costs.items())])
+    if model.columns:  # an export's headers in the controller's words (model.yaml columns)
+        _list_table(sheet, "ExportColumns", COLUMNS_COL, ["header", "column"], [[h, c] for h, c in model.columns.items()])
+    if model.account_kinds:  # kind rules before the chart of accounts' own (model.yaml account_kinds)
+        _list_table(sheet, "AccountKinds", KINDS_COL, ["dranst", "art", "kind"],
+                    [[r.dranst, r.art, r.kind] for r in model.account_kinds])
     sheet.widths.update({KEY: 20, LABEL: 60, VALUE: 26, 4: 16})
     sheet.freeze = "A5"
     return sheet
