@@ -62,7 +62,14 @@ def month_of(value) -> str | None:
 def months(values: pd.Series) -> pd.Series:
     """Each cell as ``YYYY-MM`` where it is a month in one of the forms above; other cells as written. The
     distinct values are parsed once (an export of 360.000 rows has twelve)."""
-    text = values.map(lambda v: v if isinstance(v, (dt.date, dt.datetime, pd.Timestamp)) else str(v).strip())
+    def cell(v):
+        if isinstance(v, (dt.date, dt.datetime, pd.Timestamp)):
+            return v
+        if isinstance(v, float) and v.is_integer():  # an .xlsx number cell: 201406.0
+            return str(int(v))
+        return str(v).strip()
+
+    text = values.map(cell)
     unique = pd.unique(text)
     found = {v: month_of(v) for v in unique}
     return text.map(lambda v: found[v] or str(v))
