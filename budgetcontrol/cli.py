@@ -281,7 +281,8 @@ def _export_line(report, name: str, unit: str) -> str:
     if read.ignored:
         text += f" for {report.month} and {with_unit(read.ignored_total, unit)} of other months left out"
     if read.unmapped_rows:
-        text += (f"; {read.unmapped_rows} rows ({with_unit(read.unmapped_total, unit)}) of accounts the map does not place "
+        rows = f"{read.unmapped_rows} row{'s' if read.unmapped_rows != 1 else ''}"
+        text += (f"; {rows} ({with_unit(read.unmapped_total, unit)}) of accounts the map does not place "
                  f"on 'Ikke placeret' (a break on the Checks sheet)")
     return text
 

@@ -28,7 +28,8 @@ from budgetcontrol.sheets import settings as settings_sheet
 from budgetcontrol.sheets.inputs import STYLE, cell_value
 from budgetcontrol.xlsx.package_book import FileBook
 
-LISTS = ("Sectors", "Categories", "ChangeTypes", "UnitCosts")  # the Settings sheet's Tables, from model.yaml
+LISTS = ("Sectors", "Categories", "ChangeTypes", "UnitCosts", "ExportColumns", "AccountKinds")  # Settings' Tables, from model.yaml
+ADDED_LATER = ("ExportColumns", "AccountKinds")  # part 6: a workbook built without them keeps its Settings sheet as it is
 
 
 # What identifies a row's group in each input: the data folder's rows replace the workbook's for every
@@ -38,7 +39,8 @@ GROUPS = {"budget": ["sector", "category", "activity", "kind"], "changes": ["cha
           "phasing": ["sector", "category"], "targets": ["month", "sector", "group", "measure"],
           "activity": ["month", "sector", "group", "measure"], "forecast": ["sector", "category", "activity", "kind"],
           "history": ["year", "sector", "category"], "outer_budget": ["year", "sector", "category", "activity", "kind"],
-          "savings": ["measure", "catalogue", "year", "sector", "category", "activity"]}
+          "savings": ["measure", "catalogue", "year", "sector", "category", "activity"],
+          "accounts": ["konto", "funktion", "dranst", "gruppering", "omkostningssted"]}
 
 
 def _merged_rows(data: Inputs, book: Inputs, spec, rows: list) -> tuple[list, int, int] | None:
@@ -76,7 +78,11 @@ def _lists(book: FileBook, data: Inputs, as_of: dt.date) -> None:
             continue
         rows = [{name: layout.cells[(r, table.first_col + i)].value if (r, table.first_col + i) in layout.cells else None
                  for i, name in enumerate(table.columns)} for r in range(table.first_row + 1, table.last_row + 1)]
-        book.set_table_rows(table.name, [r for r in rows if any(v not in (None, "") for v in r.values())], {})
+        try:
+            book.set_table_rows(table.name, [r for r in rows if any(v not in (None, "") for v in r.values())], {})
+        except InputError:
+            if table.name not in ADDED_LATER:
+                raise
     values = settings_sheet.settings_values(data.model, as_of)
     for key, *_ in ROWS:
         if key in values:

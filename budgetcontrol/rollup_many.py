@@ -31,7 +31,7 @@ from budgetcontrol.contract.csvfile import SAMPLE_CHARS, detect_delimiter, read_
 from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.folder import folder_model
 from budgetcontrol.contract.model import KINDS, STATUSES, Model
-from budgetcontrol.contract.tables import ACTUALS, BUDGET, CHANGES, TableSpec
+from budgetcontrol.contract.tables import ACCOUNTS, ACTUALS, BUDGET, CHANGES, TableSpec
 from budgetcontrol.export import inert, number
 
 COLUMNS = ["municipality", "sector", "category", "kind", "original", "corrected", "actual", "variance"]
@@ -159,6 +159,8 @@ class CsvFile:
     quote: str
     decimal: str  # "." or ","
     encoding: str  # "utf-8" or "cp1252"
+    as_exported: Model | None = None  # read through the intake first (Danish headers, title rows, UTF-16, accounts)
+    accounts: object = None  # the folder's account map (a validated frame) for a file keyed by account
 
     def records(self):
         """(record number, {column: text}) for each record, header = 1, as the contract numbers them."""
@@ -210,9 +212,10 @@ def rollup(folders: Sequence[str | Path], as_of: dt.date | None = None, memory_l
         _tables(con, read, municipalities)
         con.execute(SQL)
         for i, folder in enumerate(read):
-            sources = {key: _utf8(folder.files[key], Path(spill)) for key in READ}
+            read_as = {key: _utf8(folder.files[key], Path(spill)) for key in READ}
+            sources = {key: path for key, (path, _) in read_as.items()}
             con.execute("CREATE OR REPLACE TEMP VIEW rows AS\n"
-                        + "\nUNION ALL ".join(_select(i, key, folder.files[key], sources[key]) for key in READ))
+                        + "\nUNION ALL ".join(_select(i, key, read_as[key][1], sources[key]) for key in READ))
             try:
                 con.execute(SCAN)
             except duckdb.Error as exc:
@@ -248,11 +251,18 @@ def _folder(path: Path, as_of: dt.date | None) -> Folder:
     model = folder_model(path)
     if as_of is not None and as_of.year != model.fiscal_year:
         raise InputError("--as-of", f"{as_of.isoformat()} is not in the fiscal year {model.fiscal_year} of {path}")
-    files = {spec.key: _csv(path / spec.file, spec) for spec in FILES}
+    accounts = None
+    if (path / ACCOUNTS.file).exists():
+        from budgetcontrol.contract.csvfile import read_csv_text
+        from budgetcontrol.contract.tables import csv_locate, validate
+
+        raw = read_csv_text(path / ACCOUNTS.file)
+        accounts = validate(raw.frame, ACCOUNTS, model, str(path / ACCOUNTS.file), csv_locate, raw.decimal)
+    files = {spec.key: _csv(path / spec.file, spec, model, accounts) for spec in FILES}
     return Folder(path, model, model.name.strip() or path.name, as_of or model.default_as_of, files)
 
 
-def _csv(path: Path, spec: TableSpec) -> CsvFile:
+def _csv(path: Path, spec: TableSpec, model: Model | None = None, accounts=None) -> CsvFile:
     file = str(path)
     data = read_bytes(path, file, SAMPLE_CHARS + 1)
     whole, data = len(data) <= SAMPLE_CHARS, data[:SAMPLE_CHARS]
@@ -262,10 +272,14 @@ def _csv(path: Path, spec: TableSpec) -> CsvFile:
     text, encoding = text_of(data, file)
     if encoding == "utf-8" and not whole and not _all_utf8(path):
         encoding = "cp1252"  # ASCII at the start, Windows-1252 further on (æ, ø, å in a later row): as the contract reads it
+    if encoding == "utf-16" or text.lower().startswith(("sep=", '"sep=')) or accounts is not None:
+        return CsvFile(path, (), ",", '"', ".", "utf-8", as_exported=model, accounts=accounts)
     delimiter, quote = detect_delimiter(text, file)
     header = next(csv.reader(io.StringIO(text), delimiter=delimiter, quotechar=quote), [])
     columns = tuple(str(c).strip().lstrip("\ufeff") for c in header)
     missing = [c for c in spec.names if c not in columns]
+    if missing and model is not None:  # Danish headers or title rows: the export as it comes, read by the intake
+        return CsvFile(path, (), ",", '"', ".", "utf-8", as_exported=model, accounts=accounts)
     if missing:
         raise InputError(file, f"missing column '{missing[0]}' (expected columns: {', '.join(spec.names)})", row=1)
     return CsvFile(path, columns, delimiter, quote, "," if delimiter != "," else ".", encoding)
@@ -308,17 +322,36 @@ def _select(index: int, key: str, f: CsvFile, source: Path) -> str:
             f"FROM {read} WHERE {anything}")  # records entirely empty are skipped, as the contract does
 
 
-def _utf8(f: CsvFile, spill: Path) -> Path:
-    """The file DuckDB reads: the file itself, or a UTF-8 copy of a Windows-1252 export (DuckDB's
-    latin-1 refuses the bytes 0x80–0x9F, where Windows-1252 has € – and the typographic quotes)."""
+def _utf8(f: CsvFile, spill: Path) -> tuple[Path, CsvFile]:
+    """The file DuckDB reads and how: the file itself, a UTF-8 copy of a Windows-1252 export (DuckDB's
+    latin-1 refuses the bytes 0x80–0x9F, where Windows-1252 has € – and the typographic quotes), or, for an
+    export as it comes (``as_exported``), its rows in the contract's plain shape as the intake reads them."""
+    if f.as_exported is not None:
+        return _contract_copy(f, spill)
     if f.encoding == "utf-8":
-        return f.path
+        return f.path, f
     copy = Path(tempfile.mkstemp(prefix=f.path.stem + "-", suffix=".csv", dir=spill)[1])
     with f.path.open(encoding="cp1252", errors="replace", newline="") as source, \
             copy.open("w", encoding="utf-8", newline="") as target:
         while chunk := source.read(1 << 20):
             target.write(chunk)
-    return copy
+    return copy, f
+
+
+def _contract_copy(f: CsvFile, spill: Path) -> tuple[Path, CsvFile]:
+    """An export as it comes (Danish headers and words, title and total rows, UTF-16, rows keyed by account)
+    read and validated by the intake, written in the contract's plain shape for DuckDB."""
+    from budgetcontrol import intake
+
+    spec = next(s for s in FILES if s.file == f.path.name)
+    rows = intake.load(f.path, spec, f.as_exported, f.accounts, map_file=str(f.path.parent / ACCOUNTS.file)).rows
+    copy = Path(tempfile.mkstemp(prefix=f.path.stem + "-", suffix=".csv", dir=spill)[1])
+    out = rows[spec.names].copy()
+    if "date" in out:
+        out["date"] = out["date"].dt.strftime("%Y-%m-%d")
+    out["amount"] = out["amount"].map(repr)
+    out.to_csv(copy, index=False, encoding="utf-8")
+    return copy, CsvFile(copy, tuple(spec.names), ",", '"', ".", "utf-8")
 
 
 def _tables(con, folders: list[Folder], municipalities: list[str]) -> None:
@@ -335,6 +368,11 @@ def _tables(con, folders: list[Folder], municipalities: list[str]) -> None:
             rows += [(i, list_name, code, code, rank) for rank, code in enumerate(codes)]
     con.executemany("INSERT INTO codes VALUES (?, ?, ?, ?, ?)", rows)
     con.execute("UPDATE codes SET key = lower(code)")  # DuckDB's lower on both sides
+    from budgetcontrol.intake.words import KIND_WORDS  # udgift, indtægt, refusion: as the contract's loader reads them
+
+    words = [(i, "kind", word, kind, KINDS.index(kind)) for i in range(len(folders))
+             for kind, spelled in KIND_WORDS.items() for word in spelled if word != kind]
+    con.executemany("INSERT INTO codes VALUES (?, ?, lower(?), ?, ?)", words)
 
 
 def _first_line(exc: Exception) -> str:

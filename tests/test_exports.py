@@ -267,7 +267,7 @@ def test_unmapped_accounts_kept_stand_on_ikke_placeret_as_a_break(book, tmp_path
     result, copy = _refresh(book, tmp_path, "kontoplan.csv", _kontoplan(";5.28.20;", ";5.38.20;"), "--unmapped", "keep")
     assert result.exit_code == 0, result.stderr
     assert "total 142.674 t.kr.; imported 142.674 t.kr." in result.stdout
-    assert "1 rows (31.904 t.kr.) of accounts the map does not place on 'Ikke placeret'" in result.stdout
+    assert "1 row (31.904 t.kr.) of accounts the map does not place on 'Ikke placeret'" in result.stdout
     assert "checks: BRUD unmapped" in result.stdout
     inputs = load_workbook_inputs(copy)
     june = inputs.actuals[inputs.actuals["month"] == "2014-06"]
