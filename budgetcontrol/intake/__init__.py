@@ -145,7 +145,7 @@ def load(path: str | Path, spec: TableSpec, model: Model, accounts: pd.DataFrame
     total = float(frame["amount"].sum()) if "amount" in frame else 0.0
     if raw.totals:
         parsed = [float(amounts(raw, pd.Series([t.amount], index=[t.index])).iloc[0]) for t in raw.totals]
-        total = check_totals(raw.totals, parsed, total, raw.file, raw.headers.get("amount", "amount"))
+        total = check_totals(raw.totals, parsed, total, raw.file, raw.headers.get("amount", "amount"), model.unit)
     if keyed:
         frame = _summed(frame, spec)
     rows = validate(frame, spec, model, raw.file, raw.locate, raw.decimal)

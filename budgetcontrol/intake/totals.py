@@ -50,11 +50,13 @@ def split_totals(frame: pd.DataFrame, file: str, amount_column: str | None) -> t
     return frame.iloc[:first_total], totals
 
 
-def check_totals(totals: list[TotalRow], parsed: list[float], data_sum: float, file: str, column: str,
+def check_totals(totals: list[TotalRow], parsed: list[float], data_sum: float, file: str, column: str, unit: str,
                  tolerance: float = 0.005) -> float | None:
     """Each total row's amount (``parsed``, in order) against the sum of the data rows; the export's total."""
+    from budgetcontrol.danish import with_unit
+
     for row, amount in zip(totals, parsed):
         if abs(amount - data_sum) > tolerance:
-            raise InputError(file, f"the total row says {amount:,.2f}, but the rows above it sum to {data_sum:,.2f}; "
-                                   f"is a row missing or doubled?", row=row.index, column=column)
+            raise InputError(file, f"the total row says {with_unit(amount, unit)}, but the rows above it sum to "
+                                   f"{with_unit(data_sum, unit)}; is a row missing or doubled?", row=row.index, column=column)
     return parsed[-1] if parsed else None
