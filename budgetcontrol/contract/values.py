@@ -43,12 +43,17 @@ def normalise_number_text(s: pd.Series) -> pd.Series:
 
 
 def parse_amounts(text: pd.Series, decimal: str, what: str = "amount") -> pd.Series:
-    """Numbers written with ``decimal`` as decimal mark; raises ValueProblem at the first bad cell."""
-    s = normalise_number_text(text.astype(str))
-    empty = s == ""
-    if empty.any():
-        raise ValueProblem(s.index[empty.argmax()], f"{what} is empty")
-    ok = s.str.match(_PLAIN[decimal])
+    """Numbers written with ``decimal`` as decimal mark; raises ValueProblem at the first bad cell. The
+    common well-formed cell is read as written; only the others are normalised (signs, spaces, brackets)."""
+    raw = text.astype(str)
+    ok = raw.str.match(_PLAIN[decimal])
+    s = raw.copy()
+    if not ok.all():
+        s[~ok] = normalise_number_text(raw[~ok])
+        empty = s == ""
+        if empty.any():
+            raise ValueProblem(s.index[empty.argmax()], f"{what} is empty")
+        ok = ok | s.str.match(_PLAIN[decimal])
     group, dec = (",", ".") if decimal == "." else (".", ",")
     fast = pd.to_numeric(s[ok].str.replace(group, "", regex=False).str.replace(dec, ".", regex=False), errors="coerce")
     out = pd.Series(index=s.index, dtype="float64")

@@ -51,6 +51,7 @@ class Raw:
     found: list[str]  # the file's headers as written
     totals: list[TotalRow]
     sheet: str | None
+    typed: bool = False  # cells typed by a spreadsheet (numbers, dates); a CSV file's are text
 
     def locate(self, index, column: str) -> dict:
         where = {"row": self.header_row if index is None else int(index), "column": self.headers.get(column, column)}
@@ -83,16 +84,18 @@ def read(path: str | Path, names: list[str], model: Model | None, sheet: str | N
     if art is not None and "kind" in names and "kind" not in mapping.values() and _art_is_kind(frame, art):
         mapping[art] = "kind"  # "Art" holding udgift/indtægt is the kind, not the kontoplan's art
     amount = next((h for h, name in mapping.items() if name == "amount"), None)
-    frame, totals = split_totals(frame, file, amount)
+    typed = is_spreadsheet(path)
+    frame, totals = split_totals(frame, file, amount, typed)
     frame = frame[list(mapping)].rename(columns=mapping)
+    if typed:  # a spreadsheet's cells: whole numbers without their decimals, the rest as text (dates, amounts typed)
+        for column in frame.columns:
+            if column not in ("amount", "date", "month"):
+                frame[column] = frame[column].map(_text)
     if "month" in frame:
         frame["month"] = words.months(frame["month"])
     if "kind" in frame:
         frame["kind"] = words.kinds(frame["kind"])
-    for column in frame.columns:
-        if column not in ("amount", "date", "month") and frame[column].dtype == object:
-            frame[column] = frame[column].map(_text)
-    return Raw(frame, file, decimal, header_row, {name: h for h, name in mapping.items()}, found, totals, sheet)
+    return Raw(frame, file, decimal, header_row, {name: h for h, name in mapping.items()}, found, totals, sheet, typed)
 
 
 def _text(value) -> str:
@@ -104,6 +107,11 @@ def _text(value) -> str:
 
 def amounts(raw: Raw, values: pd.Series) -> pd.Series:
     """Amounts as numbers: typed cells as they are, text in the file's convention."""
+    if not raw.typed:
+        try:
+            return parse_amounts(values.astype(str), raw.decimal)
+        except ValueProblem as exc:
+            raise InputError(raw.file, exc.message, **raw.locate(exc.index, "amount")) from None
     typed = values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
     out = pd.Series(index=values.index, dtype="float64")
     out[typed] = values[typed].astype("float64")

@@ -23,17 +23,24 @@ class TotalRow:
     amount: object  # as written (text) or typed (an .xlsx number)
 
 
-def _first_filled(row: pd.Series) -> str:
-    return next((str(v).strip() for v in row if str(v).strip() not in ("", "None", "nan")), "")
+def _first_filled(frame: pd.DataFrame, typed: bool) -> pd.Series:
+    """Each row's first cell that is not empty, column at a time (a CSV file's cells come stripped)."""
+    first = pd.Series("", index=frame.index, dtype=object)
+    for column in frame.columns:
+        values = frame[column]
+        text = values.map(lambda v: "" if v is None else str(v).strip()) if typed else values
+        first = first.where(first != "", text)
+    return first.fillna("").astype(str)
 
 
-def split_totals(frame: pd.DataFrame, file: str, amount_column: str | None) -> tuple[pd.DataFrame, list[TotalRow]]:
+def split_totals(frame: pd.DataFrame, file: str, amount_column: str | None, typed: bool = False
+                 ) -> tuple[pd.DataFrame, list[TotalRow]]:
     """The data rows and the trailing total rows of ``frame`` (file columns as read; ``amount_column`` the
     header of the amount column, if any)."""
     if frame.empty:
         return frame, []
     text_columns = [c for c in frame.columns if c != amount_column]
-    firsts = frame[text_columns].apply(_first_filled, axis=1) if text_columns else pd.Series("", index=frame.index)
+    firsts = _first_filled(frame[text_columns], typed) if text_columns else pd.Series("", index=frame.index)
     is_total = firsts.str.match(_TOTAL)
     if not is_total.any():
         return frame, []

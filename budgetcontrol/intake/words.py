@@ -69,10 +69,10 @@ def months(values: pd.Series) -> pd.Series:
             return str(int(v))
         return str(v).strip()
 
-    text = values.map(cell)
+    text = values.map(cell) if values.map(type).ne(str).any() else values.str.strip()
     unique = pd.unique(text)
-    found = {v: month_of(v) for v in unique}
-    return text.map(lambda v: found[v] or str(v))
+    found = {v: month_of(v) or str(v) for v in unique}
+    return text.map(found)
 
 
 def is_kind_word(value) -> bool:

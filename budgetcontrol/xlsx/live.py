@@ -28,7 +28,7 @@ from budgetcontrol.sheets.layout import SheetLayout
 from budgetcontrol.xlsx.styles import style
 
 SETTINGS_ROWS = 100  # how far down column A of Settings a key is looked for
-FILE_FILTER = "Eksport (*.csv;*.txt),*.csv;*.txt"
+FILE_FILTER = "Eksport (*.csv;*.txt;*.xlsx;*.xls),*.csv;*.txt;*.xlsx;*.xls"
 
 
 class LiveBook:
