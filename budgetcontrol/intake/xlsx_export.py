@@ -30,8 +30,11 @@ def read_rows(path: Path, file: str, sheet: str | None) -> tuple[list[list], str
 
         try:
             wb = CalamineWorkbook.from_path(str(path))
-        except Exception as exc:
-            raise InputError(file, f"cannot read the spreadsheet ({str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__})") from None
+        except BaseException as exc:  # calamine's own errors, and pyo3's PanicException (a BaseException) on a damaged file
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            said = str(exc).strip().splitlines()[0][:80] if str(exc).strip() else type(exc).__name__
+            raise InputError(file, f"cannot read the spreadsheet ({said}); open it in Excel and save it again") from None
     names = list(wb.sheet_names)
     if sheet is None:
         if not names:
