@@ -3,6 +3,7 @@ map's specificity, kinds from dranst and art, headers; and the account map in bu
 
 from __future__ import annotations
 
+import csv
 import shutil
 from pathlib import Path
 
@@ -147,3 +148,37 @@ def test_build_and_rollup_read_actuals_keyed_by_account_to_the_same_figures(tmp_
                      for name in (MAY.name, "keyed"))
     pd.testing.assert_frame_equal(first, second)
     assert len(first) == 7
+
+
+ACCOUNT_OF = {("service", "expense"): ("5.28.21", "1", "001", "4.0", "BU2110"), ("service", "income"): ("5.25.14", "1", "001", "7.1", "BU1020"),
+              ("service", "refund"): ("5.28.21", "2", "001", "8.6", "BU2110"), ("guaranteed", "expense"): ("5.28.21", "1", "003", "4.0", "BG2120"),
+              ("guaranteed", "income"): ("5.28.21", "1", "003", "7.7", "BG2120"), ("guaranteed", "refund"): ("5.28.21", "2", "003", "8.6", "BG2120"),
+              ("capital", "expense"): ("5.25.14", "3", "010", "4.5", "BU1099")}
+
+
+def test_a_budget_and_changes_exported_by_account_build_the_same_workbook_figures(tmp_path):
+    """budget.csv and changes.csv as the finance system exports them: Danish headers, accounts instead of lines,
+    each line's budget split over two postings (summed back per line)."""
+    folder = tmp_path / "keyed"
+    shutil.copytree(MAY, folder)
+    budget = pd.read_csv(MAY / "budget.csv", dtype=str, keep_default_na=False)
+    lines = ["Oprindeligt budget 2014", "Funktion;Dranst;Gruppering;Art;Omk.sted;Beløb"]
+    for row in budget.itertuples():
+        funktion, dranst, gruppering, art, cost = ACCOUNT_OF[(row.category, row.kind)]
+        half = float(row.amount) / 2
+        for _ in range(2):
+            lines.append(f"{funktion};{dranst};{gruppering};{art};{cost};{str(half).replace('.', ',')}")
+    (folder / "budget.csv").write_text("\n".join(lines) + "\n", encoding="cp1252")
+    changes = pd.read_csv(MAY / "changes.csv", dtype=str, keep_default_na=False)
+    rows = [["Ændring", "Dato", "Status", "Ændringstype", "Funktion", "Dranst", "Gruppering", "Art", "Omkostningssted", "Beløb",
+             "Beskrivelse", "Sagsnr"]]
+    for row in changes.itertuples():
+        rows.append([row.change_id, row.date, row.status, row.type, *ACCOUNT_OF[(row.category, row.kind)],
+                     row.amount.replace(".", ","), row.description, row.reference])
+    with (folder / "changes.csv").open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh, delimiter=";").writerows(rows)
+    for table in ("summary", "changes", "monthly"):
+        plain = runner.invoke(app, ["export", str(MAY), "--table", table])
+        keyed = runner.invoke(app, ["export", str(folder), "--table", table])
+        assert keyed.exit_code == 0, keyed.stderr
+        assert keyed.stdout == plain.stdout, table
