@@ -87,7 +87,7 @@ def read_export(path: str | Path, inputs: Inputs, month: str | None, sheet: str 
     """The export's rows of the refreshed month (validated like actuals.csv) and what else the file held."""
     file = str(path)
     loaded = intake.load(path, ACTUALS, inputs.model, inputs.accounts, sheet=sheet, month=month, unmapped=unmapped,
-                         map_file=f"the Accounts Table of {Path(inputs.source).name}")
+                         map_file=f"the Accounts Table of {Path(inputs.source).name}", empty_refused=True)
     rows = loaded.rows
     months = list(dict.fromkeys(rows["month"]))
     if month is None:

@@ -125,7 +125,7 @@ def amounts(raw: Raw, values: pd.Series) -> pd.Series:
 
 def load(path: str | Path, spec: TableSpec, model: Model, accounts: pd.DataFrame | None = None, *,
          sheet: str | None = None, month: str | None = None, unmapped: str = "refuse", map_file: str = "accounts.csv",
-         display: str | None = None) -> Loaded:
+         display: str | None = None, empty_refused: bool = False) -> Loaded:
     """One table of the contract from a finance-system file, validated like the contract's own CSV files.
     ``month`` names the month of a file without a month column; ``unmapped`` says what becomes of rows no
     pattern of the account map places: refused (in one line), or kept on the line "Ikke placeret"."""
@@ -146,7 +146,7 @@ def load(path: str | Path, spec: TableSpec, model: Model, accounts: pd.DataFrame
             else:
                 message = missing_message(name, raw.found, model, spec.names)
             raise InputError(raw.file, message, row=raw.header_row, **({"sheet": raw.sheet} if raw.sheet else {}))
-    if frame.empty:
+    if frame.empty and empty_refused:
         raise InputError(raw.file, "the export has no rows", row=raw.header_row + 1)
     frame = frame.assign(amount=amounts(raw, frame["amount"])) if "amount" in frame else frame
     rows_read = len(frame)
