@@ -70,6 +70,9 @@ END;
 CREATE TEMP TABLE written (folder INT, file VARCHAR, sector VARCHAR, category VARCHAR, kind VARCHAR, status VARCHAR,
                            date VARCHAR, month VARCHAR, n BIGINT, amount AMOUNT, bad_amounts BIGINT, bad_amount VARCHAR);
 
+-- The kinds in Danish (udgift, indtægt, refusion and their plurals) as the contract's loader reads them (intake/words.py).
+CREATE MACRO kind_word(t) AS CASE t {kind_words} ELSE t END;
+
 -- The keys read against each folder's model: codes in the model's spelling (ignoring case, as the
 -- contract does) with their order, change dates and months read.
 CREATE TEMP VIEW keyed AS
@@ -79,7 +82,7 @@ SELECT w.*, s.code AS sector_code, s.rank AS sector_rank, c.code AS category_cod
 FROM written w
 LEFT JOIN codes s ON s.folder = w.folder AND s.list = 'sector' AND s.key = lower(trim(w.sector))
 LEFT JOIN codes c ON c.folder = w.folder AND c.list = 'category' AND c.key = lower(trim(w.category))
-LEFT JOIN codes k ON k.folder = w.folder AND k.list = 'kind' AND k.key = lower(trim(w.kind))
+LEFT JOIN codes k ON k.folder = w.folder AND k.list = 'kind' AND k.key = kind_word(lower(trim(w.kind)))
 LEFT JOIN codes st ON st.folder = w.folder AND st.list = 'status' AND st.key = lower(trim(w.status));
 """
 
@@ -210,7 +213,7 @@ def rollup(folders: Sequence[str | Path], as_of: dt.date | None = None, memory_l
         con.execute(f"SET temp_directory = {_text(spill)}")
         con.execute("SET preserve_insertion_order = false")
         _tables(con, read, municipalities)
-        con.execute(SQL)
+        con.execute(_sql())
         for i, folder in enumerate(read):
             read_as = {key: _utf8(folder.files[key], Path(spill)) for key in READ}
             sources = {key: path for key, (path, _) in read_as.items()}
@@ -354,6 +357,15 @@ def _contract_copy(f: CsvFile, spill: Path) -> tuple[Path, CsvFile]:
     return copy, CsvFile(copy, tuple(spec.names), ",", '"', ".", "utf-8")
 
 
+def _sql() -> str:
+    """The SQL with the Danish kind words filled in (one place: intake/words.py)."""
+    from budgetcontrol.intake.words import KIND_WORDS
+
+    cases = " ".join(f"WHEN {_text(word.casefold())} THEN {_text(kind)}"
+                     for kind, words in KIND_WORDS.items() for word in words if word != kind)
+    return SQL.replace("{kind_words}", cases)
+
+
 def _tables(con, folders: list[Folder], municipalities: list[str]) -> None:
     """The small tables `folders` and `codes`."""
     con.execute("CREATE TEMP TABLE folders (folder INT, municipality VARCHAR, fiscal_year INT, as_of DATE, as_of_month INT, sign INT)")
@@ -368,11 +380,6 @@ def _tables(con, folders: list[Folder], municipalities: list[str]) -> None:
             rows += [(i, list_name, code, code, rank) for rank, code in enumerate(codes)]
     con.executemany("INSERT INTO codes VALUES (?, ?, ?, ?, ?)", rows)
     con.execute("UPDATE codes SET key = lower(code)")  # DuckDB's lower on both sides
-    from budgetcontrol.intake.words import KIND_WORDS  # udgift, indtægt, refusion: as the contract's loader reads them
-
-    words = [(i, "kind", word, kind, KINDS.index(kind)) for i in range(len(folders))
-             for kind, spelled in KIND_WORDS.items() for word in spelled if word != kind]
-    con.executemany("INSERT INTO codes VALUES (?, ?, lower(?), ?, ?)", words)
 
 
 def _first_line(exc: Exception) -> str:

@@ -124,6 +124,8 @@ def test_the_kontoplan_export_gives_the_same_figures_as_the_contract_export(book
     assert ("Export kontoplan.csv: 15 rows keyed by account, placed as 7 rows, total 142.674 t.kr.; imported 142.674 t.kr."
             in result.stdout)
     assert "checks: OK" in result.stdout
+    sheets = openpyxl.load_workbook(copy, read_only=True).sheetnames
+    assert sheets[sheets.index("Besparelsesdata") + 1] == "Kontoplan"  # the account map after the other inputs
 
 
 def test_a_column_map_in_model_yaml_names_the_finance_systems_headers(tmp_path):

@@ -182,3 +182,14 @@ def test_a_budget_and_changes_exported_by_account_build_the_same_workbook_figure
         keyed = runner.invoke(app, ["export", str(folder), "--table", table])
         assert keyed.exit_code == 0, keyed.stderr
         assert keyed.stdout == plain.stdout, table
+
+
+def test_rollup_reads_kinds_in_danish_in_a_contract_shaped_file(tmp_path):
+    folder = tmp_path / "danish"
+    shutil.copytree(MAY, folder)
+    text = (folder / "actuals.csv").read_text(encoding="utf-8")
+    (folder / "actuals.csv").write_text(text.replace(",expense,", ",Udgift,").replace(",income,", ",indtægter,")
+                                        .replace(",refund,", ",refusion,"), encoding="utf-8")
+    plain, danish = (runner.invoke(app, ["rollup", str(f)]) for f in (MAY, folder))
+    assert danish.exit_code == 0, danish.stderr
+    assert danish.stdout.replace(folder.name, MAY.name) == plain.stdout

@@ -212,12 +212,12 @@ def test_amounts_read_in_duckdb_as_the_contract_reads_them(decimal):
     import pandas as pd
 
     from budgetcontrol.contract.values import ValueProblem, parse_amounts
-    from budgetcontrol.rollup_many import SQL
+    from budgetcontrol.rollup_many import _sql
 
     con = duckdb.connect()
     con.execute("CREATE TABLE codes (folder INT, list VARCHAR, key VARCHAR, code VARCHAR, rank INT)")
     con.execute("CREATE TABLE folders (folder INT)")
-    con.execute(SQL)
+    con.execute(_sql())
     for text in AMOUNTS:
         try:
             expected = float(parse_amounts(pd.Series([text]), decimal).iloc[0])
