@@ -276,7 +276,7 @@ def _export_line(report, name: str, unit: str) -> str:
     """The export's total and the total imported (equal: nothing is lost on the way)."""
     read = report.export
     imported = float(read.rows["amount"].sum())
-    keyed = f" keyed by account, placed as {report.rows_in} rows" if read.keyed else ""
+    keyed = f" keyed by account, placed as {report.rows_in} row{'s' if report.rows_in != 1 else ''}" if read.keyed else ""
     text = f"Export {name}: {read.rows_read} rows{keyed}, total {with_unit(read.total, unit)}; imported {with_unit(imported, unit)}"
     if read.ignored:
         text += f" for {report.month} and {with_unit(read.ignored_total, unit)} of other months left out"

@@ -11,12 +11,15 @@ refused in one line naming its cell), before anything replaces the workbook.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import tempfile
 from collections import Counter
 from pathlib import Path
 
 from budgetcontrol import contract, sheets
+from budgetcontrol.engine.checks import UNMAPPED_SECTOR
+from budgetcontrol.intake import with_unmapped
 from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.settings_sheet import ROWS
 from budgetcontrol.contract.tables import OPTIONAL, SPECS, Inputs
@@ -97,6 +100,8 @@ def build_keeping(source: str | Path, target: Path, as_of: dt.date | None = None
     as_of = as_of or data.model.default_as_of
     book = FileBook(target)
     year = book.inputs().model.fiscal_year
+    if UNMAPPED_SECTOR in book.inputs().model.sector_codes:  # rows kept on "Ikke placeret" by a refresh stay there
+        data = dataclasses.replace(data, model=with_unmapped(data.model))
     if data.model.fiscal_year != year:
         raise InputError(str(target), f"--keep builds the workbook's own fiscal year {year}, and {source} is for "
                                       f"{data.model.fiscal_year}; build the new year's workbook to a new file")

@@ -27,11 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from budgetcontrol.contract.csvfile import SAMPLE_CHARS, detect_delimiter, read_bytes, refuse_binary, text_of
+from budgetcontrol.contract.csvfile import SAMPLE_CHARS, all_utf8, detect_delimiter, read_bytes, refuse_binary, text_of
 from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.folder import folder_model
 from budgetcontrol.contract.model import KINDS, STATUSES, Model
-from budgetcontrol.contract.tables import ACCOUNTS, ACTUALS, BUDGET, CHANGES, TableSpec
+from budgetcontrol.contract.tables import ACTUALS, BUDGET, CHANGES, TableSpec
 from budgetcontrol.export import inert, number
 
 COLUMNS = ["municipality", "sector", "category", "kind", "original", "corrected", "actual", "variance"]
@@ -254,13 +254,9 @@ def _folder(path: Path, as_of: dt.date | None) -> Folder:
     model = folder_model(path)
     if as_of is not None and as_of.year != model.fiscal_year:
         raise InputError("--as-of", f"{as_of.isoformat()} is not in the fiscal year {model.fiscal_year} of {path}")
-    accounts = None
-    if (path / ACCOUNTS.file).exists():
-        from budgetcontrol.contract.csvfile import read_csv_text
-        from budgetcontrol.contract.tables import csv_locate, validate
+    from budgetcontrol.intake.plain_copy import account_map
 
-        raw = read_csv_text(path / ACCOUNTS.file)
-        accounts = validate(raw.frame, ACCOUNTS, model, str(path / ACCOUNTS.file), csv_locate, raw.decimal)
+    accounts = account_map(path, model)
     files = {spec.key: _csv(path / spec.file, spec, model, accounts) for spec in FILES}
     return Folder(path, model, model.name.strip() or path.name, as_of or model.default_as_of, files)
 
@@ -273,7 +269,7 @@ def _csv(path: Path, spec: TableSpec, model: Model | None = None, accounts=None)
     if not whole and b"\n" in data:
         data = data[: data.rfind(b"\n") + 1]  # whole records (and whole UTF-8 characters) only
     text, encoding = text_of(data, file)
-    if encoding == "utf-8" and not whole and not _all_utf8(path):
+    if encoding == "utf-8" and not whole and not all_utf8(path):
         encoding = "cp1252"  # ASCII at the start, Windows-1252 further on (æ, ø, å in a later row): as the contract reads it
     if encoding == "utf-16" or text.lower().startswith(("sep=", '"sep=')) or accounts is not None:
         return CsvFile(path, (), ",", '"', ".", "utf-8", as_exported=model, accounts=accounts)
@@ -286,21 +282,6 @@ def _csv(path: Path, spec: TableSpec, model: Model | None = None, accounts=None)
     if missing:
         raise InputError(file, f"missing column '{missing[0]}' (expected columns: {', '.join(spec.names)})", row=1)
     return CsvFile(path, columns, delimiter, quote, "," if delimiter != "," else ".", encoding)
-
-
-def _all_utf8(path: Path) -> bool:
-    """Whether the whole file decodes as UTF-8 (read in chunks; stops at the first bad byte)."""
-    import codecs
-
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with path.open("rb") as fh:
-            while chunk := fh.read(1 << 22):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 # ---- the DuckDB side ----
@@ -330,7 +311,11 @@ def _utf8(f: CsvFile, spill: Path) -> tuple[Path, CsvFile]:
     latin-1 refuses the bytes 0x80–0x9F, where Windows-1252 has € – and the typographic quotes), or, for an
     export as it comes (``as_exported``), its rows in the contract's plain shape as the intake reads them."""
     if f.as_exported is not None:
-        return _contract_copy(f, spill)
+        from budgetcontrol.intake.plain_copy import plain_copy
+
+        spec = next(s for s in FILES if s.file == f.path.name)
+        copy = plain_copy(f.path, spec, f.as_exported, f.accounts, spill)
+        return copy, CsvFile(copy, tuple(spec.names), ",", '"', ".", "utf-8")
     if f.encoding == "utf-8":
         return f.path, f
     copy = Path(tempfile.mkstemp(prefix=f.path.stem + "-", suffix=".csv", dir=spill)[1])
@@ -339,22 +324,6 @@ def _utf8(f: CsvFile, spill: Path) -> tuple[Path, CsvFile]:
         while chunk := source.read(1 << 20):
             target.write(chunk)
     return copy, f
-
-
-def _contract_copy(f: CsvFile, spill: Path) -> tuple[Path, CsvFile]:
-    """An export as it comes (Danish headers and words, title and total rows, UTF-16, rows keyed by account)
-    read and validated by the intake, written in the contract's plain shape for DuckDB."""
-    from budgetcontrol import intake
-
-    spec = next(s for s in FILES if s.file == f.path.name)
-    rows = intake.load(f.path, spec, f.as_exported, f.accounts, map_file=str(f.path.parent / ACCOUNTS.file)).rows
-    copy = Path(tempfile.mkstemp(prefix=f.path.stem + "-", suffix=".csv", dir=spill)[1])
-    out = rows[spec.names].copy()
-    if "date" in out:
-        out["date"] = out["date"].dt.strftime("%Y-%m-%d")
-    out["amount"] = out["amount"].map(repr)
-    out.to_csv(copy, index=False, encoding="utf-8")
-    return copy, CsvFile(copy, tuple(spec.names), ",", '"', ".", "utf-8")
 
 
 def _sql() -> str:

@@ -282,3 +282,104 @@ def test_unmapped_accounts_kept_stand_on_ikke_placeret_as_a_break(book, tmp_path
     assert verified.exit_code == 0, verified.stdout + verified.stderr
     again = runner.invoke(app, ["refresh", str(copy), "--actuals", str(tmp_path / "kontoplan.csv"), "--unmapped", "keep"])
     assert again.exit_code == 0 and [s.code for s in load_workbook_inputs(copy).model.sectors].count("IKKE_PLACERET") == 1
+
+
+# ---- found by the review of part 6 ----
+
+@pytest.mark.parametrize("data,expected", [
+    (b"sep=;\n", ["june.csv", "row 2", "no header row"]),
+    (b"\xef\xbb\xbfsep=;\r\n", ["june.csv", "no header row"]),
+    (("Titel\n" + export_text().replace("2014-06;BU;service;;income;27.070,00-", "2014-06;BU;service;;income;27.070,00-;x"))
+     .encode(), ["june.csv", "row 4", "the row has 7 fields and the header 6", "needs quotes"]),
+    (export_text().replace("\n2014-06;BU;service;;refund", "\n\n2014-06;BU;service;;refund").replace("117,00-", "1x7"),
+     ["june.csv", "row 5", "'1x7' is not a number"]),
+])
+def test_a_broken_file_is_one_line_naming_the_files_own_row(book, tmp_path, data, expected):
+    result, copy = _refresh(book, tmp_path, "june.csv", data if isinstance(data, bytes) else data.encode())
+    line = _error_line(result)
+    for piece in expected:
+        assert piece in line, (piece, line)
+    assert copy.read_bytes() == book.read_bytes()
+
+
+def test_total_rows_are_told_from_posting_texts_and_footers(book, reference, tmp_path):
+    """A posting text beginning "Total" on a row with its account is data; a total row may repeat the period;
+    a footer after the total ("Udskrevet …") is left out; a filter line naming two headers does not beat the
+    header below it."""
+    text = KONTOPLAN.read_text(encoding="cp1252")
+    text = text.replace(";Forebyggende foranstaltninger;", ";Total renovering og foranstaltninger;")
+    text = text.replace("\nI alt;;;;;;;", "\n201406;I alt;;;;;;") + "\nUdskrevet 01-07-2014 af controller\n"
+    text = text.replace("Aalborg Kommune - Familie", "Sektor;Beløb\nAalborg Kommune - Familie")
+    result, copy = _refresh(book, tmp_path, "kontoplan.csv", text.encode("cp1252"))
+    assert result.exit_code == 0, result.stderr
+    pd.testing.assert_frame_equal(_actuals(copy), reference)
+    assert "15 rows keyed by account" in result.stdout
+
+
+@pytest.mark.parametrize("dranst,art,kind", [("02", "8.6", "refund"), ("2.0", "86", "refund"),
+                                             ("2 Statsrefusion", "8,6", "refund"), ("1", "7.9", "income")])
+def test_dranst_and_art_as_finance_systems_write_them(book, tmp_path, dranst, art, kind):
+    text = f"Periode;Funktion;Dranst;Art;Beløb\n201406;5.28.21;{dranst};{art};100-\n"
+    result, copy = _refresh(book, tmp_path, "june.csv", text.encode())
+    assert result.exit_code == 0, result.stderr
+    june = load_workbook_inputs(copy).actuals.query("month == '2014-06'")
+    assert june["kind"].tolist() == [kind] and june["amount"].tolist() == [-100]
+
+
+@pytest.mark.parametrize("dranst,art,expected", [("x", "8.6", "dranst 'x' is not a dranst"), ("1", "", "art '' is not an art"),
+                                                 ("1", "forbrug", "art 'forbrug' is not an art")])
+def test_a_dranst_or_art_the_chart_does_not_know_is_refused(book, tmp_path, dranst, art, expected):
+    text = f"Periode;Funktion;Dranst;Art;Beløb\n201406;5.28.21;{dranst};{art};100-\n"
+    result, copy = _refresh(book, tmp_path, "june.csv", text.encode())
+    line = _error_line(result)
+    assert expected in line and "row 2" in line, line
+    assert copy.read_bytes() == book.read_bytes()
+
+
+def test_an_art_typed_as_a_number_in_an_xlsx_matches_the_models_rule(tmp_path):
+    folder = tmp_path / "may"
+    shutil.copytree(MAY, folder)
+    with (folder / "model.yaml").open("a", encoding="utf-8") as fh:
+        fh.write('account_kinds: [{dranst: "1", art: "9.0", kind: income}]\n')
+    path = tmp_path / "book.xlsx"
+    assert runner.invoke(app, ["build", str(folder), "-o", str(path)]).exit_code == 0
+    export = tmp_path / "june.xlsx"
+    _xlsx(export, [["Periode", "Funktion", "Dranst", "Art", "Beløb"], [201406, 52821, 1, 9.0, -50.0]], title=False)
+    result = runner.invoke(app, ["refresh", str(path), "--actuals", str(export)])
+    assert result.exit_code == 0, result.stderr
+    assert load_workbook_inputs(path).actuals.query("month == '2014-06'")["kind"].tolist() == ["income"]
+
+
+def test_an_xlsx_error_names_the_sheets_own_row(book, tmp_path):
+    export = tmp_path / "june.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r, row in enumerate(_typed_rows("2014-06"), start=3):
+        for c, value in enumerate(row, start=2):  # the table starts at B3
+            ws.cell(r, c, value)
+    ws.cell(5, 7, "mange")  # the second data row's amount
+    wb.save(export)
+    result, copy = _refresh(book, tmp_path, "june.xlsx", export.read_bytes())
+    line = _error_line(result)
+    assert "row 5" in line and "column 'Beløb'" in line and "'mange' is not a number" in line, line
+
+
+def test_a_row_of_the_account_map_without_a_pattern_is_refused_in_the_workbook(book, tmp_path):
+    from helpers import append_table_row
+
+    copy = tmp_path / "book.xlsx"
+    shutil.copy(book, copy)
+    append_table_row(copy, "Kontoplan", "Accounts", [None, None, None, None, None, "BU", "service", None])
+    export = tmp_path / "kontoplan.csv"
+    export.write_bytes(KONTOPLAN.read_bytes())
+    line = _error_line(runner.invoke(app, ["refresh", str(copy), "--actuals", str(export)]))
+    assert "an account map row without a pattern" in line and "Kontoplan" in line, line
+
+
+def test_a_build_keeping_the_work_after_unmapped_accounts_were_kept(book, tmp_path):
+    result, copy = _refresh(book, tmp_path, "kontoplan.csv", _kontoplan(";5.28.20;", ";5.38.20;"), "--unmapped", "keep")
+    assert result.exit_code == 0, result.stderr
+    kept = runner.invoke(app, ["build", str(MAY), "-o", str(copy), "--keep"])
+    assert kept.exit_code == 0, kept.stderr
+    inputs = load_workbook_inputs(copy)
+    assert inputs.actuals.query("sector == 'IKKE_PLACERET'")["amount"].tolist() == [31904]

@@ -26,7 +26,7 @@ MAY = ROOT / "examples" / "aalborg-2014-bu-may"
 
 @pytest.mark.parametrize("text", ["2014-06", "2014-6", "06-2014", "06.2014", "201406", "2014M06", "2014m6", "2014/06",
                                   "30-06-2014", "30.06.2014", "2014-06-30", "2014-06-30 00:00:00", "juni 2014", "Juni 2014",
-                                  "jun 2014", "jun. 2014", "JUNI-2014", "2014 juni", "1. juni 2014"])
+                                  "jun 2014", "jun. 2014", "JUNI-2014", "2014 juni", "1. juni 2014", "2014-06-30T00:00:00"])
 def test_every_month_form_reads_as_its_month(text):
     assert words.month_of(text) == "2014-06"
 
@@ -45,7 +45,7 @@ def test_kind_words_in_danish():
     ("funktion", "5.28.21", "5.28.21"), ("funktion", "52821", "5.28.21"), ("funktion", "05.28.21", "5.28.21"),
     ("funktion", "5 28 21", "5.28.21"), ("funktion", 52821.0, "5.28.21"), ("funktion", "2201", "0.22.01"),
     ("art", "4.0", "4.0"), ("art", "40", "4.0"), ("art", "4,0", "4.0"), ("gruppering", "1", "001"),
-    ("omkostningssted", "BU2110", "bu2110"),
+    ("omkostningssted", "BU2110", "bu2110"), ("dranst", "02", "2"), ("dranst", "2 Statsrefusion", "2"), ("art", 9.0, "9.0"),
 ])
 def test_the_parts_of_an_account_are_compared_as_the_chart_writes_them(name, value, expected):
     assert accounts.normal_part(name, value) == expected
@@ -104,6 +104,7 @@ def test_headers_in_danish_the_contracts_and_the_models_words():
     changes = ["change_id", "date", "status", "type", "sector", "category", "activity", "kind", "amount"]
     assert map_headers(["Type"], model, changes, "f", 1) == {"Type": "type"}  # the Changes Table's own column wins
     assert normal("\ufeffBeløb (kr.):") == "beløb (kr.)"
+    assert map_headers(["Kontonr.", "Dranst"], model, names, "f", 1) == {"Kontonr.": "konto", "Dranst": "dranst"}
 
 
 def test_utf16_without_a_byte_order_mark_is_text():
@@ -193,3 +194,9 @@ def test_rollup_reads_kinds_in_danish_in_a_contract_shaped_file(tmp_path):
     plain, danish = (runner.invoke(app, ["rollup", str(f)]) for f in (MAY, folder))
     assert danish.exit_code == 0, danish.stderr
     assert danish.stdout.replace(folder.name, MAY.name) == plain.stdout
+
+
+def test_a_funktion_pattern_with_a_leading_zero_matches_as_the_chart_writes_it():
+    table = _map([{"funktion": "05.28.*", "sector": "BU", "category": "service"}])
+    placed, unmapped = accounts.place(pd.DataFrame({"funktion": ["52821"]}, index=[2]), table, "e", "a")
+    assert placed["category"].tolist() == ["service"] and not unmapped.any()

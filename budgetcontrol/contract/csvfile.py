@@ -121,6 +121,7 @@ def text_of(data: bytes, file: str) -> tuple[str, str]:
 
 _SEP_LINE = re.compile(r'^"?sep=(.)"?[ \t]*(\r\n|\n|\r|$)', re.IGNORECASE)
 HEADER_SEARCH = 50  # lines searched for the header row below title rows
+_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
 def sep_line(text: str) -> tuple[str, str | None]:
@@ -146,8 +147,8 @@ def _lines(text: str, count: int) -> list[str]:
 
 def find_header(text: str, known: set[str] | None, delimiter: str | None, normal) -> tuple[int, str | None]:
     """The header's line (0-based) among the first lines, and the delimiter that splits it into the most
-    names of ``known`` (names as ``normal`` makes them): the first line naming at least two; else the first
-    line that is not blank."""
+    names of ``known`` (names as ``normal`` makes them): the line naming the most (at least two; a title or
+    filter line naming two does not beat the header below it); else the first line that is not blank."""
     lines = _lines(text, HEADER_SEARCH)
     if known:
         best = (1, None, None)  # (score, line, delimiter)
@@ -162,10 +163,8 @@ def find_header(text: str, known: set[str] | None, delimiter: str | None, normal
                 except csv.Error:
                     continue
                 score = sum(1 for name in names if normal(name) in known)
-                if score > best[0]:
+                if score > best[0]:  # the line naming the most known names (the first of equals)
                     best = (score, i, d)
-            if best[1] is not None and best[1] < i:
-                break  # the first line naming two or more known names; a data row below would not beat it
         if best[1] is not None:
             return best[1], best[2]
     blank = next((i for i, line in enumerate(lines) if line.strip(" ;,\t\"")), 0)
@@ -236,6 +235,8 @@ def read_csv_text(path: Path, display: str | None = None, known: set[str] | None
     if at:
         text = skip_lines(text, at)
         skipped += at
+    if not text.strip():
+        raise InputError(file, "no header row (the file holds only a sep= line or title rows)", row=skipped + 1)
     header = _header_line(text, file)
     if given or found:
         delimiter, quote = given or found, '"'
@@ -245,10 +246,19 @@ def read_csv_text(path: Path, display: str | None = None, known: set[str] | None
     try:
         frame = pd.read_csv(
             io.StringIO(text), sep=delimiter, quotechar=quote, dtype=str, keep_default_na=False,
-            na_filter=False, skipinitialspace=False, engine="c", quoting=csv.QUOTE_MINIMAL,
+            na_filter=False, skipinitialspace=False, engine="c", quoting=csv.QUOTE_MINIMAL, skip_blank_lines=False,
         )
+    except pd.errors.EmptyDataError:
+        raise InputError(file, "no header row", row=skipped + 1) from None
     except pd.errors.ParserError as exc:
-        raise InputError(file, f"cannot parse as CSV: {str(exc).strip()}") from None
+        fields = _FIELDS.search(str(exc))
+        if fields:
+            expected, line, saw = (int(g) for g in fields.groups())
+            raise InputError(file, f"the row has {saw} fields and the header {expected}; a text holding the delimiter "
+                                   f"'{delimiter}' needs quotes around it", row=line + skipped) from None
+        raise InputError(file, f"cannot parse as CSV: {str(exc).strip()[:200]}") from None
+    if frame.isna().to_numpy().any():  # blank lines (kept, so row numbers stay the file's lines) and short rows
+        frame = frame.fillna("")
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
     frame = frame.apply(lambda col: col.str.strip())
     # Drop records that are entirely empty (trailing separators in ERP exports).
@@ -258,3 +268,18 @@ def read_csv_text(path: Path, display: str | None = None, known: set[str] | None
         frame = frame[(frame != "").any(axis=1)]
     decimal = "," if delimiter != "," else "."
     return CsvText(frame=frame, decimal=decimal, encoding=encoding, delimiter=delimiter, header_row=skipped + 1)
+
+
+def all_utf8(path: Path) -> bool:
+    """Whether the whole file decodes as UTF-8 (read in chunks; stops at the first bad byte)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 22):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -46,7 +46,7 @@ def load_folder(folder: str | Path) -> Inputs:
     for spec in SPECS:
         path = folder / spec.file
         files[spec.key] = str(path)
-        tables[spec.key] = intake.load(path, spec, model, tables.get("accounts"), map_file=str(account_file)).rows
+        tables[spec.key] = intake.load(path, spec, model, tables.get("accounts"), map_file=str(account_file), unmapped="never").rows
     for spec in OPTIONAL:
         if spec is ACCOUNTS:
             continue

@@ -367,6 +367,10 @@ def _load(path: Path) -> Inputs:
         frame, locate, extents[spec.table] = _frame(wb, spec, file, totals)
         tables[spec.key] = validate(frame, spec, model, file, locate)
         locates[spec.key] = locate
+    if "accounts" in tables:
+        from budgetcontrol.intake.accounts import check_map  # every row of the account map names a pattern
+
+        check_map(tables["accounts"], file, locates["accounts"])
     check_excel_matching(tables, {k: file for k in tables}, locates)
     check_all_lines(tables, lambda key: lambda idx, column, message: InputError(file, message, **locates[key](idx, column)))
     extents = {spec.table: extents[spec.table] for spec in SPECS}

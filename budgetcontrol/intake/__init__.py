@@ -27,7 +27,7 @@ from budgetcontrol.intake.headers import known_words, map_headers, missing_messa
 from budgetcontrol.intake.totals import TotalRow, check_totals, split_totals
 from budgetcontrol.intake.xlsx_export import frame_of, is_spreadsheet
 
-UNMAPPED = ("refuse", "keep")
+UNMAPPED = ("refuse", "keep", "never")  # "never": build and rollup, which have no --unmapped
 
 
 @dataclass(frozen=True)
@@ -85,11 +85,14 @@ def read(path: str | Path, names: list[str], model: Model | None, sheet: str | N
         mapping[art] = "kind"  # "Art" holding udgift/indtægt is the kind, not the kontoplan's art
     amount = next((h for h, name in mapping.items() if name == "amount"), None)
     typed = is_spreadsheet(path)
-    frame, totals = split_totals(frame, file, amount, typed)
+    periods = tuple(h for h, name in mapping.items() if name == "month")
+    frame, totals = split_totals(frame, file, amount, typed, periods)
     frame = frame[list(mapping)].rename(columns=mapping)
     if typed:  # a spreadsheet's cells: whole numbers without their decimals, the rest as text (dates, amounts typed)
         for column in frame.columns:
-            if column not in ("amount", "date", "month"):
+            if column == "art":  # a number cell 9.0 is art 9.0, not 9
+                frame[column] = frame[column].map(lambda v: f"{v:.1f}" if isinstance(v, float) and 0 <= v < 10 else _text(v))
+            elif column not in ("amount", "date", "month"):
                 frame[column] = frame[column].map(_text)
     if "month" in frame:
         frame["month"] = words.months(frame["month"])
@@ -145,6 +148,8 @@ def load(path: str | Path, spec: TableSpec, model: Model, accounts: pd.DataFrame
                 message = missing_message("month", raw.found, model, spec.names) + "; or name the month with --month YYYY-MM"
             else:
                 message = missing_message(name, raw.found, model, spec.names)
+            if raw.sheet:
+                message += f" (read from the sheet '{raw.sheet}'; name another with --sheet)"
             raise InputError(raw.file, message, row=raw.header_row, **({"sheet": raw.sheet} if raw.sheet else {}))
     if frame.empty and empty_refused:
         raise InputError(raw.file, "the export has no rows", row=raw.header_row + 1)
@@ -176,11 +181,12 @@ def _place(raw: Raw, frame: pd.DataFrame, spec: TableSpec, model: Model, account
            map_file: str):
     if accounts is None or accounts.empty:
         raise InputError(raw.file, f"the rows carry accounts (headers {', '.join(quoted(h, 20) for h in raw.found[:6])}) "
-                                   f"and no sector or category; give the account map in {map_file} (the Accounts Table)",
+                                   f"and no sector or category, and there is no account map ({map_file}); write accounts.csv "
+                                   f"in the data folder and build again (build --keep keeps a workbook's own work)",
                          row=raw.header_row)
     placed, missing = account_map.place(frame, accounts, raw.file, map_file)
     if "kind" not in placed:
-        placed["kind"] = account_map.kinds(frame, model, raw.file)
+        placed["kind"] = account_map.kinds(frame, model, raw.file, raw.header_row)
     count = int(missing.sum())
     total = 0.0
     if count:
@@ -192,9 +198,10 @@ def _place(raw: Raw, frame: pd.DataFrame, spec: TableSpec, model: Model, account
         listed = "; ".join(f"{account} ({rows_of(int(n))}, {with_unit(s, model.unit)})" for account, (n, s) in list(by.iterrows())[:5])
         more = f"; and {len(by) - 5} more accounts" if len(by) > 5 else ""
         if unmapped != "keep":
+            keep = (f", or refresh with --unmapped keep to book them on the line '{account_map.UNMAPPED_NAME}'"
+                    if unmapped == "refuse" else "")
             raise InputError(raw.file, f"{rows_of(count)} ({with_unit(total, model.unit)}) carry accounts no pattern of the account map "
-                                       f"({map_file}) places: {quoted(listed, 300)}{more}; add patterns for them, or refresh "
-                                       f"with --unmapped keep to book them on the line '{account_map.UNMAPPED_NAME}'",
+                                       f"({map_file}) places: {quoted(listed, 300)}{more}; add patterns for them{keep}",
                              row=int(frame.index[missing.argmax()]))
         placed.loc[missing, "sector"] = account_map.UNMAPPED_SECTOR
         placed.loc[missing, "category"] = account_map.UNMAPPED_SECTOR

@@ -53,11 +53,22 @@ def normal_part(name: str, value) -> str:
     if name == "funktion" and digits and len(digits) <= 6 and re.fullmatch(r"[\d .\-]+", text):
         digits = digits.zfill(5)[-5:] if len(digits) <= 5 or digits.startswith("0") else digits
         return f"{int(digits[0])}.{digits[1:3]}.{digits[3:5]}" if len(digits) == 5 else text
+    if name == "art" and isinstance(value, float) and 0 <= value < 10:
+        return f"{value:.1f}"  # a number cell: 9.0 is art 9.0
     if name == "art" and re.fullmatch(r"\d[.,]?\d", text):
         return f"{digits[0]}.{digits[1]}"
+    if name == "dranst" and re.fullmatch(r"0*(\d)([.,]0+)?(\s.*)?", text):
+        return re.fullmatch(r"0*(\d)([.,]0+)?(\s.*)?", text).group(1)  # 02, 2.0 and "2 Statsrefusion" are dranst 2
     if name == "gruppering" and text.isdigit() and len(text) <= 3:
         return text.zfill(3)
     return text.casefold()
+
+
+def _wild(name: str, pattern: str) -> str:
+    """A pattern with wildcards as compared: a funktion's leading zero dropped (``05.28.*`` is ``5.28.*``)."""
+    if name == "funktion" and re.match(r"0\d\.", pattern):
+        return pattern[1:]
+    return pattern
 
 
 def _pattern(text: str) -> re.Pattern:
@@ -84,7 +95,7 @@ def entries(accounts: pd.DataFrame) -> list[Entry]:
     out = []
     for idx, row in accounts.iterrows():
         given = {name: str(row[name]).strip() for name in PATTERNS if name in row and str(row[name]).strip()}
-        patterns = {name: (p if any(ch in p for ch in "*?") else normal_part(name, p)) for name, p in given.items()}
+        patterns = {name: (_wild(name, p) if any(ch in p for ch in "*?") else normal_part(name, p)) for name, p in given.items()}
         out.append(Entry(int(idx), {k: v.casefold() for k, v in patterns.items()}, _specificity(patterns),
                          str(row["sector"]), str(row["category"]), str(row.get("activity", ""))))
     return out
@@ -177,15 +188,21 @@ def place(frame: pd.DataFrame, accounts: pd.DataFrame, file: str, map_file: str)
     return out, unmapped
 
 
-def kinds(frame: pd.DataFrame, model: Model, file: str) -> pd.Series:
+def kinds(frame: pd.DataFrame, model: Model, file: str, header_row: int = 1) -> pd.Series:
     """The kind of every row from its dranst and art: model.yaml ``account_kinds`` first, then the chart's rules."""
     if "dranst" not in frame or "art" not in frame:
         raise InputError(file, "the export has no kind column, and no dranst and art to tell expense, income and refund "
-                               "apart; add a kind column or the account's dranst and art", row=1)
+                               "apart; add a kind column or the account's dranst and art", row=header_row)
     parts = normal_parts(frame)
     pairs = parts[["dranst", "art"]].drop_duplicates()
     found = {}
-    for dranst, art in pairs.itertuples(index=False):
+    for idx, (dranst, art) in zip(pairs.index, pairs.itertuples(index=False)):
+        if not re.fullmatch(r"[1-9]", dranst):
+            raise InputError(file, f"dranst '{frame.at[idx, 'dranst']}' is not a dranst of the chart of accounts (1 drift, "
+                                   f"2 statsrefusion, 3 anlæg, 4–7 the financing side)", row=int(idx), column="dranst")
+        if not re.fullmatch(r"\d\.\d", art):
+            raise InputError(file, f"art '{frame.at[idx, 'art']}' is not an art of the chart of accounts (hovedart and art, "
+                                   f"e.g. 4.0 or 7.1)", row=int(idx), column="art")
         for rules in (model.account_kinds, CHART_RULES):
             hits = [r for r in rules if _pattern(normal_part("dranst", r.dranst) if "*" not in r.dranst else r.dranst).match(dranst)
                     and _pattern(r.art if any(ch in r.art for ch in "*?") else normal_part("art", r.art)).match(art)]

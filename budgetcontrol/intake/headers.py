@@ -42,8 +42,8 @@ AMBIGUOUS = {"art": ("kind", "art")}
 
 
 def normal(name) -> str:
-    """A header as compared: case, spaces, a leading BOM, a trailing colon and underscores ignored."""
-    return " ".join(str(name).lstrip("\ufeff").replace("_", " ").casefold().split()).rstrip(":").strip()
+    """A header as compared: case, spaces, a leading BOM, a trailing colon or full stop and underscores ignored."""
+    return " ".join(str(name).lstrip("\ufeff").replace("_", " ").casefold().split()).rstrip(":.").strip()
 
 
 def vocabulary(model: Model | None, names: list[str]) -> dict[str, str]:

@@ -23,38 +23,49 @@ class TotalRow:
     amount: object  # as written (text) or typed (an .xlsx number)
 
 
-def _first_filled(frame: pd.DataFrame, typed: bool) -> pd.Series:
-    """Each row's first cell that is not empty, column at a time (a CSV file's cells come stripped)."""
-    first = pd.Series("", index=frame.index, dtype=object)
-    for column in frame.columns:
-        values = frame[column]
-        text = values.map(lambda v: "" if v is None else str(v).strip()) if typed else values
-        first = first.where(first != "", text)
-    return first.fillna("").astype(str)
+def _cells(frame: pd.DataFrame, typed: bool) -> pd.DataFrame:
+    """The cells as stripped text (a CSV file's come stripped)."""
+    if not typed:
+        return frame
+    return frame.apply(lambda column: column.map(lambda v: "" if v is None else str(v).strip()))
 
 
-def split_totals(frame: pd.DataFrame, file: str, amount_column: str | None, typed: bool = False
-                 ) -> tuple[pd.DataFrame, list[TotalRow]]:
+def split_totals(frame: pd.DataFrame, file: str, amount_column: str | None, typed: bool = False,
+                 period_columns: tuple[str, ...] = ()) -> tuple[pd.DataFrame, list[TotalRow]]:
     """The data rows and the trailing total rows of ``frame`` (file columns as read; ``amount_column`` the
-    header of the amount column, if any)."""
+    header of the amount column, if any; ``period_columns`` the month's, which a total row may repeat). A
+    total row reads as one (``I alt`` …) in a cell and has nothing else but the period and the amount: a
+    posting text beginning "Total renovering" on a row with its account is data. Rows after the data with
+    no amount and one text (a footer: "Udskrevet 01-07-2014") are left out."""
     if frame.empty:
         return frame, []
-    text_columns = [c for c in frame.columns if c != amount_column]
-    firsts = _first_filled(frame[text_columns], typed) if text_columns else pd.Series("", index=frame.index)
-    is_total = firsts.str.match(_TOTAL)
-    if not is_total.any():
+    labels = [c for c in frame.columns if c != amount_column]
+    cells = _cells(frame[labels], typed)
+    filled = (cells != "").sum(axis=1)
+    labelled = pd.Series(False, index=frame.index)
+    others = pd.Series(0, index=frame.index)  # filled cells besides the label and the period
+    for column in labels:
+        match = cells[column].str.match(_TOTAL)
+        labelled |= match
+        others += ((cells[column] != "") & ~match & (column not in period_columns)).astype(int)
+    is_total = labelled & (others == 0)
+    amount = _cells(frame[[amount_column]], typed)[amount_column] if amount_column else pd.Series("", index=frame.index)
+    footer = (filled <= 1) & (amount == "") & ~is_total
+    data = ~is_total & ~footer
+    if not is_total.any() and not footer.any():
         return frame, []
+    last_data = max((i for i, flag in enumerate(data.tolist()) if flag), default=-1)
+    inner_total = [i for i, flag in enumerate(is_total.tolist()) if flag and i < last_data]
+    if inner_total:
+        idx = frame.index[inner_total[0]]
+        label = next(v for v in cells.iloc[inner_total[0]] if v)
+        raise InputError(file, f"'{label[:40]}' is a subtotal between data rows; export without subtotals (a total "
+                               f"row may stand only at the end)", row=int(idx))
     positions = [i for i, flag in enumerate(is_total.tolist()) if flag]
-    first_total = positions[0]
-    data_after = [i for i in range(first_total, len(frame)) if not is_total.iloc[i]]
-    if data_after:
-        idx = frame.index[first_total]
-        raise InputError(file, f"'{firsts.iloc[first_total][:40]}' is a subtotal between data rows; export without "
-                               f"subtotals (a total row may stand only at the end)", row=int(idx))
-    if amount_column is None:
-        raise InputError(file, "a total row without an amount column", row=int(frame.index[first_total]))
+    if positions and amount_column is None:
+        raise InputError(file, "a total row without an amount column", row=int(frame.index[positions[0]]))
     totals = [TotalRow(int(frame.index[i]), frame.iloc[i][amount_column]) for i in positions]
-    return frame.iloc[:first_total], totals
+    return frame.iloc[: last_data + 1], totals
 
 
 def check_totals(totals: list[TotalRow], parsed: list[float], data_sum: float, file: str, column: str, unit: str,

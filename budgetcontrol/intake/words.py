@@ -25,7 +25,7 @@ _FORMS = [  # (pattern, group of the year, group of the month)
     (re.compile(r"^(\d{1,2})[-./](\d{4})$"), 2, 1),
     (re.compile(r"^(\d{4})(\d{2})$"), 1, 2),
     (re.compile(r"^(\d{4})[mp](\d{1,2})$", re.IGNORECASE), 1, 2),
-    (re.compile(r"^(\d{4})-(\d{1,2})-\d{1,2}(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?$"), 1, 2),
+    (re.compile(r"^(\d{4})-(\d{1,2})-\d{1,2}(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?$", re.IGNORECASE), 1, 2),
     (re.compile(r"^\d{1,2}[-./](\d{1,2})[-./](\d{4})(?: \d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?$"), 2, 1),
 ]
 _NAMED = [

@@ -42,19 +42,17 @@ def read_rows(path: Path, file: str, sheet: str | None) -> tuple[list[list], str
         sheet = names[0]
     elif sheet not in names:
         raise InputError(file, f"no sheet '{sheet[:40]}' (the sheets: {', '.join(n[:30] for n in names[:10])})", column="--sheet")
-    return cells_of(wb.get_sheet_by_name(sheet), file, sheet), sheet
+    return cells_of(wb.get_sheet_by_name(sheet), file, sheet, skip_empty_area=False), sheet  # rows as the sheet numbers them
 
 
 def header_row(rows: list[list], known: set[str], normal) -> int:
-    """The 0-based row naming the most known headers (at least two) among the first rows; else the first
-    row that is not blank."""
+    """The 0-based row naming the most known headers (at least two; the first of equals) among the first rows;
+    else the first row that is not blank."""
     best = (1, None)
     for i, row in enumerate(rows[:HEADER_SEARCH]):
         score = sum(1 for value in row if isinstance(value, str) and normal(value) in known)
         if score > best[0]:
             best = (score, i)
-        if best[1] is not None and best[1] < i:
-            break
     if best[1] is not None:
         return best[1]
     return next((i for i, row in enumerate(rows) if any(str(v).strip() for v in row)), 0)
