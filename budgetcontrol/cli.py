@@ -242,7 +242,9 @@ def refresh(
     from budgetcontrol.xlsx.book import FileBook
 
     with _user_errors():
-        _choice("--unmapped", unmapped, ("refuse", "keep"))
+        from budgetcontrol.intake import UNMAPPED_CHOICES
+
+        _choice("--unmapped", unmapped, UNMAPPED_CHOICES)
         if workbook.suffix.lower() not in (".xlsx", ".xlsm"):
             raise InputError(str(workbook), "not a workbook (.xlsx or .xlsm)")
         if not workbook.is_file():
@@ -274,15 +276,16 @@ def refresh(
 
 def _export_line(report, name: str, unit: str) -> str:
     """The export's total and the total imported (equal: nothing is lost on the way)."""
+    from budgetcontrol.intake import rows_text
+
     read = report.export
     imported = float(read.rows["amount"].sum())
-    keyed = f" keyed by account, placed as {report.rows_in} row{'s' if report.rows_in != 1 else ''}" if read.keyed else ""
+    keyed = f" keyed by account, placed as {rows_text(report.rows_in)}" if read.keyed else ""
     text = f"Export {name}: {read.rows_read} rows{keyed}, total {with_unit(read.total, unit)}; imported {with_unit(imported, unit)}"
     if read.ignored:
         text += f" for {report.month} and {with_unit(read.ignored_total, unit)} of other months left out"
     if read.unmapped_rows:
-        rows = f"{read.unmapped_rows} row{'s' if read.unmapped_rows != 1 else ''}"
-        text += (f"; {rows} ({with_unit(read.unmapped_total, unit)}) of accounts the map does not place "
+        text += (f"; {rows_text(read.unmapped_rows)} ({with_unit(read.unmapped_total, unit)}) of accounts the map does not place "
                  f"on 'Ikke placeret' (a break on the Checks sheet)")
     return text
 

@@ -20,7 +20,7 @@ import pandas as pd
 from budgetcontrol import intake, sheets
 from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.model import Model
-from budgetcontrol.contract.tables import ACTUALS, Inputs, check_excel_matching, csv_locate, validate
+from budgetcontrol.contract.tables import ACTUALS, Inputs, check_excel_matching, csv_locate
 from budgetcontrol.engine import Result, compute
 from budgetcontrol.engine.monthly import month_end
 from budgetcontrol.engine.phasing import PAIR
@@ -161,14 +161,14 @@ def refresh(book: Book, export: str | Path, month: str | None = None, sheet: str
 
 
 def _add_unmapped_lists(book: Book, inputs: Inputs) -> None:
-    """The sector and category "Ikke placeret" added to the Sectors and Categories Tables (once)."""
-    from budgetcontrol.intake.accounts import UNMAPPED_NAME, UNMAPPED_SECTOR
-
-    for table, extra in (("Sectors", {}), ("Categories", {"group": "operating"})):
+    """The model's sectors and categories the Sectors and Categories Tables lack (the sector and category
+    "Ikke placeret", once) added to them."""
+    for table, items in (("Sectors", inputs.model.sectors), ("Categories", inputs.model.categories)):
         rows = book.table_rows(table)
-        if any(str(row.get("code", "")).casefold() == UNMAPPED_SECTOR.casefold() for row in rows):
-            continue
-        book.set_table_rows(table, rows + [{"code": UNMAPPED_SECTOR, "name": UNMAPPED_NAME, **extra}], {})
+        have = {str(row.get("code", "")).casefold() for row in rows}
+        added = [item.model_dump() for item in items if item.code.casefold() not in have]
+        if added:
+            book.set_table_rows(table, rows + added, {})
 
 
 def next_month(book: Book) -> tuple[dt.date, dt.date, Result]:

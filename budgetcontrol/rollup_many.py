@@ -254,9 +254,9 @@ def _folder(path: Path, as_of: dt.date | None) -> Folder:
     model = folder_model(path)
     if as_of is not None and as_of.year != model.fiscal_year:
         raise InputError("--as-of", f"{as_of.isoformat()} is not in the fiscal year {model.fiscal_year} of {path}")
-    from budgetcontrol.intake.plain_copy import account_map
+    from budgetcontrol.intake.accounts import load_map
 
-    accounts = account_map(path, model)
+    accounts = load_map(path, model)
     files = {spec.key: _csv(path / spec.file, spec, model, accounts) for spec in FILES}
     return Folder(path, model, model.name.strip() or path.name, as_of or model.default_as_of, files)
 
@@ -271,14 +271,15 @@ def _csv(path: Path, spec: TableSpec, model: Model | None = None, accounts=None)
     text, encoding = text_of(data, file)
     if encoding == "utf-8" and not whole and not all_utf8(path):
         encoding = "cp1252"  # ASCII at the start, Windows-1252 further on (æ, ø, å in a later row): as the contract reads it
+    as_exported = CsvFile(path, (), ",", '"', ".", "utf-8", as_exported=model, accounts=accounts)  # read by the intake
     if encoding == "utf-16" or text.lower().startswith(("sep=", '"sep=')) or accounts is not None:
-        return CsvFile(path, (), ",", '"', ".", "utf-8", as_exported=model, accounts=accounts)
+        return as_exported
     delimiter, quote = detect_delimiter(text, file)
     header = next(csv.reader(io.StringIO(text), delimiter=delimiter, quotechar=quote), [])
     columns = tuple(str(c).strip().lstrip("\ufeff") for c in header)
     missing = [c for c in spec.names if c not in columns]
-    if missing and model is not None:  # Danish headers or title rows: the export as it comes, read by the intake
-        return CsvFile(path, (), ",", '"', ".", "utf-8", as_exported=model, accounts=accounts)
+    if missing and model is not None:  # Danish headers or title rows: the export as it comes
+        return as_exported
     if missing:
         raise InputError(file, f"missing column '{missing[0]}' (expected columns: {', '.join(spec.names)})", row=1)
     return CsvFile(path, columns, delimiter, quote, "," if delimiter != "," else ".", encoding)

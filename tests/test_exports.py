@@ -128,13 +128,19 @@ def test_the_kontoplan_export_gives_the_same_figures_as_the_contract_export(book
     assert sheets[sheets.index("Besparelsesdata") + 1] == "Kontoplan"  # the account map after the other inputs
 
 
-def test_a_column_map_in_model_yaml_names_the_finance_systems_headers(tmp_path):
+def _may_built(tmp_path: Path, file: str, line: str) -> Path:
+    """The May demo with ``line`` added to its ``file`` (model.yaml, accounts.csv), built to book.xlsx."""
     folder = tmp_path / "may"
     shutil.copytree(MAY, folder)
-    with (folder / "model.yaml").open("a", encoding="utf-8") as fh:
-        fh.write('columns: {"Bogført beløb": amount, "Regnskabsår-måned": month}\n')
+    with (folder / file).open("a", encoding="utf-8") as fh:
+        fh.write(line + "\n")
     path = tmp_path / "book.xlsx"
     assert runner.invoke(app, ["build", str(folder), "-o", str(path)]).exit_code == 0
+    return path
+
+
+def test_a_column_map_in_model_yaml_names_the_finance_systems_headers(tmp_path):
+    path = _may_built(tmp_path, "model.yaml", 'columns: {"Bogført beløb": amount, "Regnskabsår-måned": month}')
     data = export_text(header=("Regnskabsår-måned", "Sektor", "Kategori", "Aktivitet", "Type", "Bogført beløb")).encode()
     export = tmp_path / "june.csv"
     export.write_bytes(data)
@@ -240,12 +246,8 @@ def test_an_unmapped_account_is_refused_with_its_rows_and_sum(book, tmp_path):
 
 
 def test_two_equally_specific_patterns_are_refused(tmp_path):
-    folder = tmp_path / "may"
-    shutil.copytree(MAY, folder)
-    with (folder / "accounts.csv").open("a", encoding="utf-8") as fh:
-        fh.write(",5.2?.1*,,,,BU,guaranteed,\n")  # as specific as 5.25.* (five characters that are no wildcards)
-    path = tmp_path / "book.xlsx"
-    assert runner.invoke(app, ["build", str(folder), "-o", str(path)]).exit_code == 0
+    # as specific as 5.25.* (five characters that are no wildcards)
+    path = _may_built(tmp_path, "accounts.csv", ",5.2?.1*,,,,BU,guaranteed,")
     export = tmp_path / "kontoplan.csv"
     export.write_bytes(KONTOPLAN.read_bytes())
     before = path.read_bytes()
@@ -337,12 +339,7 @@ def test_a_dranst_or_art_the_chart_does_not_know_is_refused(book, tmp_path, dran
 
 
 def test_an_art_typed_as_a_number_in_an_xlsx_matches_the_models_rule(tmp_path):
-    folder = tmp_path / "may"
-    shutil.copytree(MAY, folder)
-    with (folder / "model.yaml").open("a", encoding="utf-8") as fh:
-        fh.write('account_kinds: [{dranst: "1", art: "9.0", kind: income}]\n')
-    path = tmp_path / "book.xlsx"
-    assert runner.invoke(app, ["build", str(folder), "-o", str(path)]).exit_code == 0
+    path = _may_built(tmp_path, "model.yaml", 'account_kinds: [{dranst: "1", art: "9.0", kind: income}]')
     export = tmp_path / "june.xlsx"
     _xlsx(export, [["Periode", "Funktion", "Dranst", "Art", "Beløb"], [201406, 52821, 1, 9.0, -50.0]], title=False)
     result = runner.invoke(app, ["refresh", str(path), "--actuals", str(export)])

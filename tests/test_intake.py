@@ -63,18 +63,19 @@ def test_the_most_specific_pattern_wins_and_a_tie_is_refused():
                   {"funktion": "5.28.21", "omkostningssted": "BG*", "sector": "BU", "category": "guaranteed"}])
     export = pd.DataFrame({"funktion": ["52820", "5.28.21", "5.28.21", "5.38.20"], "omkostningssted": ["X", "BU1", "BG7", "X"]},
                           index=[5, 6, 7, 8])
-    placed, unmapped = accounts.place(export, table, "export.csv", "accounts.csv")
+    placed, unmapped = accounts.place(export, accounts.normal_parts(export), table, "export.csv", "accounts.csv")
     assert placed["category"].tolist() == ["service", "special", "guaranteed", ""]
     assert unmapped.tolist() == [False, False, False, True]
     tie = _map([{"funktion": "5.28.2?", "sector": "BU", "category": "a"}, {"funktion": "5.28.?1", "sector": "BU", "category": "b"}])
     with pytest.raises(InputError) as err:
-        accounts.place(export, tie, "export.csv", "accounts.csv")
+        accounts.place(export, accounts.normal_parts(export), tie, "export.csv", "accounts.csv")
     assert "matches rows 2 and 3" in str(err.value) and "row 6" in str(err.value)
 
 
 def test_a_pattern_on_a_part_the_export_lacks_matches_nothing():
     table = _map([{"gruppering": "003", "sector": "BU", "category": "guaranteed"}])
-    placed, unmapped = accounts.place(pd.DataFrame({"funktion": ["5.28.21"]}, index=[2]), table, "e", "a")
+    export = pd.DataFrame({"funktion": ["5.28.21"]}, index=[2])
+    placed, unmapped = accounts.place(export, accounts.normal_parts(export), table, "e", "a")
     assert unmapped.tolist() == [True]
 
 
@@ -84,12 +85,12 @@ def test_kinds_follow_dranst_and_art_with_the_models_rules_first(tmp_path):
     model = folder_model(MAY)
     frame = pd.DataFrame({"dranst": ["1", "1", "1", "2", "2", "3", "1", "1"],
                           "art": ["1.0", "4.0", "7.1", "8.6", "4.0", "4.5", "9.7", "8.6"]})
-    assert accounts.kinds(frame, model, "e").tolist() == ["expense", "expense", "income", "refund", "refund", "expense",
+    assert accounts.kinds(frame, accounts.normal_parts(frame), model, "e").tolist() == ["expense", "expense", "income", "refund", "refund", "expense",
                                                           "expense", "income"]
     own = model.model_copy(update={"account_kinds": [KindRule(dranst="1", art="9.7", kind="income")]})
-    assert accounts.kinds(frame, own, "e").tolist()[6] == "income"
+    assert accounts.kinds(frame, accounts.normal_parts(frame), own, "e").tolist()[6] == "income"
     with pytest.raises(InputError, match="no kind column, and no dranst and art"):
-        accounts.kinds(frame[["art"]], model, "e")
+        accounts.kinds(frame[["art"]], accounts.normal_parts(frame[["art"]]), model, "e")
 
 
 def test_headers_in_danish_the_contracts_and_the_models_words():
@@ -198,5 +199,6 @@ def test_rollup_reads_kinds_in_danish_in_a_contract_shaped_file(tmp_path):
 
 def test_a_funktion_pattern_with_a_leading_zero_matches_as_the_chart_writes_it():
     table = _map([{"funktion": "05.28.*", "sector": "BU", "category": "service"}])
-    placed, unmapped = accounts.place(pd.DataFrame({"funktion": ["52821"]}, index=[2]), table, "e", "a")
+    export = pd.DataFrame({"funktion": ["52821"]}, index=[2])
+    placed, unmapped = accounts.place(export, accounts.normal_parts(export), table, "e", "a")
     assert placed["category"].tolist() == ["service"] and not unmapped.any()

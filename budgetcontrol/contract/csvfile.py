@@ -102,7 +102,8 @@ def read_bytes(path: Path, file: str, limit: int = -1) -> bytes:
 
 def refuse_binary(data: bytes, file: str) -> None:
     """Binary data refused; UTF-16 text (NUL bytes between its characters) is text."""
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")) and not utf16_without_bom(data):
+    utf16 = tuple(bom for bom, _, name in BOMS if name == "utf-16")
+    if b"\x00" in data[:4096] and not data.startswith(utf16) and not utf16_without_bom(data):
         if data.startswith(b"PK\x03\x04"):
             raise InputError(file, "not a text CSV file: it is a zip package (an .xlsx workbook?); name it with its .xlsx ending")
         raise InputError(file, "not a text CSV file (it contains binary data)")
@@ -141,7 +142,7 @@ def _lines(text: str, count: int) -> list[str]:
         out.append(text[start:end])
         if not found:
             break
-        start = found.end() + (1 if text[found.start():found.start() + 2] == "\r\n" else 0)
+        start = found.end()
     return out
 
 
@@ -178,12 +179,12 @@ def skip_lines(text: str, count: int) -> str:
         found = _LINE_END.search(text, start)
         if not found:
             return ""
-        start = found.end() + (1 if text[found.start():found.start() + 2] == "\r\n" else 0)
+        start = found.end()
     return text[start:]
 
 
 MAX_HEADER = 1024**2  # characters of a header line
-_LINE_END = re.compile(r"[\r\n]")
+_LINE_END = re.compile(r"\r\n|[\r\n]")  # \r\n, \n, or a lone \r (old Mac exports): one line end each
 MAX_COLUMNS = 1000
 MAX_CELL = 32_767  # Excel's limit on the characters of a cell: a longer text is refused, never cut
 

@@ -11,7 +11,7 @@ from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.model import Model, parse_model
 from budgetcontrol.contract.year_rules import check_all_lines
 from budgetcontrol.contract.tables import ACCOUNTS, OPTIONAL, SPECS, Inputs, check_excel_matching, csv_locate, validate
-from budgetcontrol.intake.accounts import check_map
+from budgetcontrol.intake.accounts import load_map
 
 
 def folder_model(folder: Path) -> Model:
@@ -38,11 +38,9 @@ def load_folder(folder: str | Path) -> Inputs:
     model = folder_model(folder)
     tables, files = {}, {}
     account_file = folder / ACCOUNTS.file
-    if account_file.exists():
-        raw = read_csv_text(account_file, str(account_file))
-        tables["accounts"] = validate(raw.frame, ACCOUNTS, model, str(account_file), csv_locate, raw.decimal)
-        files["accounts"] = str(account_file)
-        check_map(tables["accounts"], str(account_file), csv_locate)
+    accounts = load_map(folder, model)
+    if accounts is not None:
+        tables["accounts"], files["accounts"] = accounts, str(account_file)
     for spec in SPECS:
         path = folder / spec.file
         files[spec.key] = str(path)

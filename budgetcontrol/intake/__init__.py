@@ -17,6 +17,7 @@ import pandas as pd
 
 from budgetcontrol.contract.csvfile import read_csv_text
 from budgetcontrol.danish import with_unit
+from budgetcontrol.engine.checks import UNMAPPED_SECTOR  # the check that shows unmapped rows as a break
 from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.model import Category, Model, Sector
 from budgetcontrol.contract.tables import TableSpec, validate
@@ -27,7 +28,12 @@ from budgetcontrol.intake.headers import known_words, map_headers, missing_messa
 from budgetcontrol.intake.totals import TotalRow, check_totals, split_totals
 from budgetcontrol.intake.xlsx_export import frame_of, is_spreadsheet
 
-UNMAPPED = ("refuse", "keep", "never")  # "never": build and rollup, which have no --unmapped
+UNMAPPED_CHOICES = ("refuse", "keep")  # refresh --unmapped; build and rollup pass "never" (they have no such option)
+
+
+def rows_text(count: int) -> str:
+    """"1 row", "2 rows"."""
+    return f"{count} row" + ("s" if count != 1 else "")
 
 
 @dataclass(frozen=True)
@@ -109,20 +115,18 @@ def _text(value) -> str:
 
 
 def amounts(raw: Raw, values: pd.Series) -> pd.Series:
-    """Amounts as numbers: typed cells as they are, text in the file's convention."""
-    if not raw.typed:
-        try:
-            return parse_amounts(values.astype(str), raw.decimal)
-        except ValueProblem as exc:
-            raise InputError(raw.file, exc.message, **raw.locate(exc.index, "amount")) from None
-    typed = values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
+    """Amounts as numbers: typed cells as they are, text in the file's convention (a CSV file's cells are all text)."""
+    typed = values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)) if raw.typed else None
+    text = values if typed is None else values[~typed]
+    try:
+        parsed = parse_amounts(text.astype(str), raw.decimal)
+    except ValueProblem as exc:
+        raise InputError(raw.file, exc.message, **raw.locate(exc.index, "amount")) from None
+    if typed is None:
+        return parsed
     out = pd.Series(index=values.index, dtype="float64")
     out[typed] = values[typed].astype("float64")
-    if (~typed).any():
-        try:
-            out[~typed] = parse_amounts(values[~typed].astype(str), raw.decimal)
-        except ValueProblem as exc:
-            raise InputError(raw.file, exc.message, **raw.locate(exc.index, "amount")) from None
+    out[~typed] = parsed
     return out
 
 
@@ -144,7 +148,7 @@ def load(path: str | Path, spec: TableSpec, model: Model, accounts: pd.DataFrame
         frame, model, unmapped_rows, unmapped_total = _place(raw, frame, spec, model, accounts, unmapped, map_file)
     for name in spec.names:
         if name not in frame:
-            if name == "month" and "month" in spec.names:
+            if name == "month":
                 message = missing_message("month", raw.found, model, spec.names) + "; or name the month with --month YYYY-MM"
             else:
                 message = missing_message(name, raw.found, model, spec.names)
@@ -184,9 +188,10 @@ def _place(raw: Raw, frame: pd.DataFrame, spec: TableSpec, model: Model, account
                                    f"and no sector or category, and there is no account map ({map_file}); write accounts.csv "
                                    f"in the data folder and build again (build --keep keeps a workbook's own work)",
                          row=raw.header_row)
-    placed, missing = account_map.place(frame, accounts, raw.file, map_file)
+    parts = account_map.normal_parts(frame)
+    placed, missing = account_map.place(frame, parts, accounts, raw.file, map_file)
     if "kind" not in placed:
-        placed["kind"] = account_map.kinds(frame, model, raw.file, raw.header_row)
+        placed["kind"] = account_map.kinds(frame, parts, model, raw.file, raw.header_row)
     count = int(missing.sum())
     total = 0.0
     if count:
@@ -194,17 +199,16 @@ def _place(raw: Raw, frame: pd.DataFrame, spec: TableSpec, model: Model, account
         total = float(money.sum())
         text = account_map.account_text(frame.loc[missing])
         by = pd.DataFrame({"account": text, "amount": money}).groupby("account", sort=True)["amount"].agg(["size", "sum"])
-        rows_of = lambda n: f"{n} row" + ("s" if n != 1 else "")  # noqa: E731
-        listed = "; ".join(f"{account} ({rows_of(int(n))}, {with_unit(s, model.unit)})" for account, (n, s) in list(by.iterrows())[:5])
+        listed = "; ".join(f"{account} ({rows_text(int(n))}, {with_unit(s, model.unit)})" for account, (n, s) in list(by.iterrows())[:5])
         more = f"; and {len(by) - 5} more accounts" if len(by) > 5 else ""
         if unmapped != "keep":
             keep = (f", or refresh with --unmapped keep to book them on the line '{account_map.UNMAPPED_NAME}'"
                     if unmapped == "refuse" else "")
-            raise InputError(raw.file, f"{rows_of(count)} ({with_unit(total, model.unit)}) carry accounts no pattern of the account map "
+            raise InputError(raw.file, f"{rows_text(count)} ({with_unit(total, model.unit)}) carry accounts no pattern of the account map "
                                        f"({map_file}) places: {quoted(listed, 300)}{more}; add patterns for them{keep}",
                              row=int(frame.index[missing.argmax()]))
-        placed.loc[missing, "sector"] = account_map.UNMAPPED_SECTOR
-        placed.loc[missing, "category"] = account_map.UNMAPPED_SECTOR
+        placed.loc[missing, "sector"] = UNMAPPED_SECTOR
+        placed.loc[missing, "category"] = UNMAPPED_SECTOR
         placed.loc[missing, "activity"] = text
         model = with_unmapped(model)
     return placed, model, count, total
@@ -212,7 +216,7 @@ def _place(raw: Raw, frame: pd.DataFrame, spec: TableSpec, model: Model, account
 
 def with_unmapped(model: Model) -> Model:
     """The model with the sector and category "Ikke placeret" (where unmapped accounts are booked)."""
-    code, name = account_map.UNMAPPED_SECTOR, account_map.UNMAPPED_NAME
+    code, name = UNMAPPED_SECTOR, account_map.UNMAPPED_NAME
     update = {}
     if code not in model.sector_codes:
         update["sectors"] = list(model.sectors) + [Sector(code=code, name=name)]

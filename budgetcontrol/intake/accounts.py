@@ -25,6 +25,7 @@ import pandas as pd
 from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.model import KindRule, Model
 from budgetcontrol.contract.tables import ACCOUNT_PATTERNS as PATTERNS
+from budgetcontrol.contract.tables import ACCOUNTS
 
 KEYED = ("konto", "funktion", "gruppering", "omkostningssted")  # an export carrying one of these is keyed by account
 CHART_RULES = (  # the chart of accounts' own rules, after model.yaml account_kinds
@@ -33,9 +34,7 @@ CHART_RULES = (  # the chart of accounts' own rules, after model.yaml account_ki
     KindRule(art="8*", kind="income"),
     KindRule(kind="expense"),
 )
-from budgetcontrol.engine.checks import UNMAPPED_SECTOR  # noqa: E402  (the check that shows them as a break)
-
-UNMAPPED_NAME = "Ikke placeret"
+UNMAPPED_NAME = "Ikke placeret"  # the name of the sector and category engine/checks.UNMAPPED_SECTOR
 
 
 def _digits(value: str) -> str:
@@ -64,8 +63,11 @@ def normal_part(name: str, value) -> str:
     return text.casefold()
 
 
-def _wild(name: str, pattern: str) -> str:
-    """A pattern with wildcards as compared: a funktion's leading zero dropped (``05.28.*`` is ``5.28.*``)."""
+def as_compared(name: str, pattern: str) -> str:
+    """A pattern as compared: without wildcards as the part itself (:func:`normal_part`); with them as
+    written, a funktion's leading zero dropped (``05.28.*`` is ``5.28.*``)."""
+    if not any(ch in pattern for ch in "*?"):
+        return normal_part(name, pattern)
     if name == "funktion" and re.match(r"0\d\.", pattern):
         return pattern[1:]
     return pattern
@@ -95,7 +97,7 @@ def entries(accounts: pd.DataFrame) -> list[Entry]:
     out = []
     for idx, row in accounts.iterrows():
         given = {name: str(row[name]).strip() for name in PATTERNS if name in row and str(row[name]).strip()}
-        patterns = {name: (_wild(name, p) if any(ch in p for ch in "*?") else normal_part(name, p)) for name, p in given.items()}
+        patterns = {name: as_compared(name, p) for name, p in given.items()}
         out.append(Entry(int(idx), {k: v.casefold() for k, v in patterns.items()}, _specificity(patterns),
                          str(row["sector"]), str(row["category"]), str(row.get("activity", ""))))
     return out
@@ -149,10 +151,11 @@ def normal_parts(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def place(frame: pd.DataFrame, accounts: pd.DataFrame, file: str, map_file: str) -> tuple[pd.DataFrame, pd.Series]:
-    """Sector, category and activity for every row of an account-keyed export, and the mask of rows no
-    pattern maps (their columns left empty). Two equally specific patterns matching one account are refused."""
-    parts = normal_parts(frame)
+def place(frame: pd.DataFrame, parts: pd.DataFrame, accounts: pd.DataFrame, file: str, map_file: str
+          ) -> tuple[pd.DataFrame, pd.Series]:
+    """Sector, category and activity for every row of an account-keyed export (``parts``: its
+    :func:`normal_parts`), and the mask of rows no pattern maps (their columns left empty). Two equally
+    specific patterns matching one account are refused."""
     keys = [name for name in PATTERNS if name in parts]
     unique = parts[keys].drop_duplicates()
     placed: dict[tuple, Entry | None] = {}
@@ -188,12 +191,12 @@ def place(frame: pd.DataFrame, accounts: pd.DataFrame, file: str, map_file: str)
     return out, unmapped
 
 
-def kinds(frame: pd.DataFrame, model: Model, file: str, header_row: int = 1) -> pd.Series:
-    """The kind of every row from its dranst and art: model.yaml ``account_kinds`` first, then the chart's rules."""
+def kinds(frame: pd.DataFrame, parts: pd.DataFrame, model: Model, file: str, header_row: int = 1) -> pd.Series:
+    """The kind of every row from its dranst and art (``parts``: the frame's :func:`normal_parts`): model.yaml
+    ``account_kinds`` first, then the chart's rules."""
     if "dranst" not in frame or "art" not in frame:
         raise InputError(file, "the export has no kind column, and no dranst and art to tell expense, income and refund "
                                "apart; add a kind column or the account's dranst and art", row=header_row)
-    parts = normal_parts(frame)
     pairs = parts[["dranst", "art"]].drop_duplicates()
     found = {}
     for idx, (dranst, art) in zip(pairs.index, pairs.itertuples(index=False)):
@@ -204,9 +207,23 @@ def kinds(frame: pd.DataFrame, model: Model, file: str, header_row: int = 1) -> 
             raise InputError(file, f"art '{frame.at[idx, 'art']}' is not an art of the chart of accounts (hovedart and art, "
                                    f"e.g. 4.0 or 7.1)", row=int(idx), column="art")
         for rules in (model.account_kinds, CHART_RULES):
-            hits = [r for r in rules if _pattern(normal_part("dranst", r.dranst) if "*" not in r.dranst else r.dranst).match(dranst)
-                    and _pattern(r.art if any(ch in r.art for ch in "*?") else normal_part("art", r.art)).match(art)]
+            hits = [r for r in rules if _pattern(as_compared("dranst", r.dranst)).match(dranst)
+                    and _pattern(as_compared("art", r.art)).match(art)]
             if hits:
                 found[(dranst, art)] = max(hits, key=lambda r: _specificity({"d": r.dranst, "a": r.art})).kind
                 break
     return pd.Series([found[(d, a)] for d, a in parts[["dranst", "art"]].itertuples(index=False)], index=frame.index)
+
+
+def load_map(folder, model: Model) -> pd.DataFrame | None:
+    """A data folder's validated ``accounts.csv`` (every row naming a pattern), or None."""
+    from budgetcontrol.contract.csvfile import read_csv_text
+    from budgetcontrol.contract.tables import csv_locate, validate
+
+    path = folder / ACCOUNTS.file
+    if not path.exists():
+        return None
+    raw = read_csv_text(path, str(path))
+    accounts = validate(raw.frame, ACCOUNTS, model, str(path), csv_locate, raw.decimal)
+    check_map(accounts, str(path), csv_locate)
+    return accounts

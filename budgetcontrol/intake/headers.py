@@ -36,9 +36,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "omkostningssted": ("omk.sted", "omk. sted", "omkostningsstednr", "omkostningssted nr", "costcenter", "cost centre",
                         "cost center"),
 }
-# The kontoplan's "Art" and the contract's kind share a word in Danish exports: a column "Art" holding
-# expense/income words (udgift, indtægt …) is the kind; one holding art codes (4.0, 7.1) is the account's art.
-AMBIGUOUS = {"art": ("kind", "art")}
+# The kontoplan's "Art" and the contract's kind share a word in Danish exports: "Art" names the account's art
+# here, and the intake takes it as the kind when it holds expense/income words (udgift, indtægt …).
 
 
 def normal(name) -> str:
@@ -64,7 +63,7 @@ def vocabulary(model: Model | None, names: list[str]) -> dict[str, str]:
 
 def known_words(model: Model | None, names: list[str]) -> set[str]:
     """Every header word that names a column, for finding the header row below title rows."""
-    return set(vocabulary(model, names)) | set(AMBIGUOUS)
+    return set(vocabulary(model, names))
 
 
 def map_headers(headers: list[str], model: Model | None, names: list[str], file: str, row: int) -> dict[str, str]:

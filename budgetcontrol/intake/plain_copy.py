@@ -9,22 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from budgetcontrol.contract.csvfile import read_csv_text
 from budgetcontrol.contract.model import Model
-from budgetcontrol.contract.tables import ACCOUNTS, TableSpec, csv_locate, validate
-
-
-def account_map(folder: Path, model: Model) -> pd.DataFrame | None:
-    """The folder's validated ``accounts.csv``, or None."""
-    path = folder / ACCOUNTS.file
-    if not path.exists():
-        return None
-    from budgetcontrol.intake.accounts import check_map
-
-    raw = read_csv_text(path)
-    accounts = validate(raw.frame, ACCOUNTS, model, str(path), csv_locate, raw.decimal)
-    check_map(accounts, str(path), csv_locate)
-    return accounts
+from budgetcontrol.contract.tables import ACCOUNTS, TableSpec
 
 
 def plain_copy(path: Path, spec: TableSpec, model: Model, accounts: pd.DataFrame | None, folder: Path) -> Path:
