@@ -139,9 +139,10 @@ def minus(a: str, b: str) -> str:
     return f"{a}-{b}"
 
 
-def previous_month_value(column_range: str, keys: list[tuple[str, str]], month_range: str, month_ref: str) -> str:
-    """The same key's value in the month before (0 in January): a SUMIFS on the sheet's own columns."""
-    return sumifs(column_range, keys + [(month_range, f"EDATE({month_ref},-1)")])
+def previous_month_value(above: str, month_ref: str) -> str:
+    """The same key's value in the month before, on the row above (0 in January): the sheet's rows hold
+    each key's months 1–12 in order, so a cell looks one row up, not through the whole column."""
+    return f"IF(MONTH({month_ref})=1,0,{above})"
 
 
 def forecast(actual_ytd: str, corrected: str, cum_weight: str, rest_weight: str) -> str:

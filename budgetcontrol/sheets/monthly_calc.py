@@ -59,6 +59,7 @@ def layout(result: Result) -> SheetLayout:
         sheet.put(HEADER_ROW, c, HEADERS[name], "header_wrap")
     frame = result.monthly
     ordered = pd.concat([frame[frame["kind"] != "net"], frame[frame["kind"] == "net"]])
+    _check_months_in_order(ordered)
     last = FIRST + max(len(ordered), 1) - 1
     own = {name: f"${col(c)}${FIRST}:${col(c)}${last}" for name, c in C.items()}
     groups = ledger.group_numbers(result)
@@ -74,6 +75,15 @@ def layout(result: Result) -> SheetLayout:
     sheet.widths.update({C["sector"]: 9, C["category"]: 12, C["kind"]: 9})
     sheet.heights[HEADER_ROW] = 32
     return sheet
+
+
+def _check_months_in_order(ordered: pd.DataFrame) -> None:
+    """Each key's rows are its months 1–12, one after another (a month's figure reads the row above)."""
+    months = ordered["m"].astype(int).to_numpy()
+    keys = list(zip(ordered["sector"], ordered["category"], ordered["kind"]))
+    for i, m in enumerate(months):
+        if m != (1 if i == 0 or keys[i] != keys[i - 1] else months[i - 1] + 1):
+            raise AssertionError(f"the monthly rows are not months 1–12 per key in order at row {i}: {keys[i]}, month {m}")
 
 
 def _row(sheet: SheetLayout, r: int, row, fiscal_year: int, own: dict[str, str]) -> None:
@@ -102,8 +112,7 @@ def _row(sheet: SheetLayout, r: int, row, fiscal_year: int, own: dict[str, str])
     sheet.formula(r, C["actual_month"], f.group_actual_month(group, keys, month, month_end), float(expect["actual_month"]))
     sheet.formula(r, C["actual_ytd"], f.group_actual_ytd(group, keys, month_end), float(expect["actual_ytd"]))
     sheet.formula(r, C["budget_ytd"], f.product(x["corrected"], x["cum_weight"]), float(expect["budget_ytd"]))
-    own_keys = [(own["sector"], f.text(sector)), (own["category"], f.text(category)), (own["kind"], f.text(kind))]
-    sheet.formula(r, C["budget_month"], f.minus(x["budget_ytd"], f.previous_month_value(own["budget_ytd"], own_keys, own["month"], month)),
+    sheet.formula(r, C["budget_month"], f.minus(x["budget_ytd"], f.previous_month_value(ref(r - 1, C["budget_ytd"]), month)),
                   float(expect["budget_month"]))
     sheet.formula(r, C["variance_ytd"], f.variance(x["actual_ytd"], x["budget_ytd"]), float(expect["variance_ytd"]))
     sheet.formula(r, C["forecast_computed"], f.forecast(x["actual_ytd"], x["corrected"], x["cum_weight"], x["rest_weight"]),

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import posixpath
 import queue
 import re
@@ -38,6 +39,8 @@ import numpy as np
 import pandas as pd
 from defusedxml import ElementTree
 from openpyxl.utils import column_index_from_string, get_column_letter
+
+from . import shared_formulas
 
 KINDS = ("number", "text", "date", "formula", "integer")
 CHUNK_ROWS = 4096  # rows per chunk of text
@@ -169,8 +172,19 @@ def _formulas(values: Sequence) -> tuple[list[str | None], str, str]:
         formula = str(value)
         if formula.startswith("="):
             formula = formula[1:]
-        out.append(_escape(_ILLEGAL.sub("", formula)))
-    return out, "><f>", "</f></c>"
+        out.append(_ILLEGAL.sub("", formula))
+    return out, ">", "</c>"
+
+
+def _formula_cells(formulas: list[str | None], first_row: int, letter: str, shared: Iterator[int]) -> list[str | None]:
+    """The ``<f>`` element of each cell: runs of one pattern as shared formulas (xlsx/shared_formulas.py)."""
+    out = [None if f is None else f"<f>{_escape(f)}</f>" for f in formulas]
+    for start, stop in shared_formulas.runs(formulas, first_row):
+        si = next(shared)
+        ref = f"{letter}{first_row + start}:{letter}{first_row + stop - 1}"
+        out[start] = f'<f t="shared" ref="{ref}" si="{si}">{_escape(formulas[start])}</f>'
+        out[start + 1:stop] = [f'<f t="shared" si="{si}"/>'] * (stop - start - 1)
+    return out
 
 
 def _floats(values: Sequence) -> np.ndarray:
@@ -301,9 +315,11 @@ def _row_maker(pieces: list[str | int], n_values: int) -> Callable[..., str]:
     return namespace["make"]
 
 
-def rows_xml(block: Block) -> Iterator[str]:
-    """The ``<row>`` elements of ``block``, in chunks of :data:`CHUNK_ROWS` rows."""
+def rows_xml(block: Block, shared: Iterator[int] | None = None) -> Iterator[str]:
+    """The ``<row>`` elements of ``block``, in chunks of :data:`CHUNK_ROWS` rows; a formula column's runs
+    of one pattern are shared formulas numbered from ``shared`` (0 on when None)."""
     n = _validate(block)
+    shared = itertools.count() if shared is None else shared
     if not n:
         return
     if block.row_height is None:
@@ -314,6 +330,8 @@ def rows_xml(block: Block) -> Iterator[str]:
     for i, column in enumerate(block.columns):
         values, opening, closing = _CONVERTERS[column.kind](column.values)
         letter = get_column_letter(block.first_col + i)
+        if column.kind == "formula":
+            values = _formula_cells(values, block.first_row, letter, shared)
         style = f' s="{column.style}"' if column.style else ""
         slot = len(columns) + 1
         if None not in values:  # the usual case: the cell's fixed parts are in the row's f-string
@@ -481,8 +499,9 @@ def _set_level(info: ZipInfo, level: int) -> None:
 
 def _chunks(head: str, blocks: list[Block], tail: str) -> Iterator[bytes]:
     yield head.encode("utf-8")
+    shared = itertools.count(shared_formulas.max_shared_index(head) + 1)
     for block in blocks:
-        for text in rows_xml(block):
+        for text in rows_xml(block, shared):
             yield text.encode("utf-8")
     yield tail.encode("utf-8")
 

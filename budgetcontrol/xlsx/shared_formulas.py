@@ -1,0 +1,68 @@
+"""A column of one formula pattern stored as Excel stores it: a shared formula.
+
+Excel writes a run of cells whose formulas differ only in their relative row references once, in the
+run's first cell (``<f t="shared" ref="F6:F6005" si="0">…</f>``), and gives every other cell of the run
+only ``<f t="shared" si="0"/>``. LibreOffice compiles such a run once and loads it as one formula group
+(one set of range listeners for the group, not one per cell); Excel does the same, and the file is
+smaller. The figures do not change: each cell's formula is the first cell's, moved down.
+
+:func:`pattern` turns a formula into its pattern: the text with every relative row number replaced by
+its distance from the cell's own row. Cells in a column whose patterns are equal hold one formula moved
+down, so :func:`runs` groups consecutive equal patterns. A reference is found outside texts (``"…"``),
+quoted sheet names (``'…'``) and structured references (``Table[…]``); an absolute row (``$5``) is part
+of the pattern as written. A run is only formed where the pattern is that of every cell, so a formula
+this reading does not understand is at worst left unshared, never changed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+# A text, a quoted sheet name, a structured reference (one level of nested brackets), or a cell
+# reference whose row is relative (group 1: what comes before the row number, group 2: the row). A
+# reference is not preceded by a letter, digit, "_", "." or "$" that would make it part of a name, and
+# not followed by what makes it a function ("(") or a name.
+_TOKEN = re.compile(
+    r'"(?:[^"]|"")*"'
+    r"|'(?:[^']|'')*'"
+    r"|\[(?:[^\[\]]|\[[^\[\]]*\])*\]"
+    r"|(?<![A-Za-z0-9_.$\\])(\$?[A-Za-z]{1,3})([1-9][0-9]{0,6})(?![A-Za-z0-9_.(\[!])"
+)
+_MARK = "\x00"
+MIN_RUN = 2  # a run of one cell stays a plain formula
+
+
+def pattern(formula: str, row: int) -> str:
+    """``formula`` (of a cell on ``row``) with each relative row number written as its distance from ``row``."""
+    if not any(ch.isdigit() for ch in formula):
+        return formula
+
+    def relative(match: re.Match) -> str:
+        if match.group(2) is None:
+            return match.group(0)
+        return f"{match.group(1)}{_MARK}{int(match.group(2)) - row}{_MARK}"
+    return _TOKEN.sub(relative, formula)
+
+
+def runs(formulas: Sequence[str | None], first_row: int) -> list[tuple[int, int]]:
+    """The runs (start, stop) of indexes into ``formulas`` (one a row from ``first_row``; None for a cell
+    without a formula) whose cells share one pattern, each of at least :data:`MIN_RUN` cells."""
+    out: list[tuple[int, int]] = []
+    start, last = 0, None
+    for i, formula in enumerate(formulas):
+        key = None if formula is None else pattern(formula, first_row + i)
+        if key is None or key != last:
+            if last is not None and i - start >= MIN_RUN:
+                out.append((start, i))
+            start, last = i, key
+    if last is not None and len(formulas) - start >= MIN_RUN:
+        out.append((start, len(formulas)))
+    return out
+
+
+def max_shared_index(xml: str) -> int:
+    """The highest ``si`` of the shared formulas already in a sheet part's text (-1 when there are none)."""
+    found = [int(si) for si in re.findall(r'<f\b[^>]*\bt="shared"[^>]*\bsi="(\d+)"', xml)]
+    found += [int(si) for si in re.findall(r'<f\b[^>]*\bsi="(\d+)"[^>]*\bt="shared"', xml)]
+    return max(found, default=-1)
