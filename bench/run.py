@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,7 +25,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 CLI = [sys.executable, "-m", "budgetcontrol"]
-TARGETS = {"refresh_s": 10.0, "refresh_mb": 1536.0, "recalc_s": 60.0, "udf_cold_ms": 200.0, "udf_warm_ms": 20.0}
+# The goals of issue 20 (large; medium recalculates in 15 s).
+TARGETS = {"build_s": 12.0, "build_mb": 1536.0, "refresh_s": 10.0, "refresh_mb": 1536.0, "refresh_after_save_s": 15.0,
+           "refresh_over_floor": 1.5, "recalc_s": 60.0, "recalc_medium_s": 15.0, "recalc_mb": 3072.0, "file_mb": 45.0,
+           "udf_cold_ms": 200.0, "udf_warm_ms": 20.0}
 
 
 def measured(command: list[str], timeout: float | None = None, stdout=subprocess.DEVNULL) -> dict:
@@ -76,10 +80,29 @@ def in_process(folder: Path) -> dict:
         if isinstance(out, str):
             raise SystemExit(f"the summary function failed: {out}")
     cold, warm = timings
-    return {"engine_s": round(engine, 2), "udf_cold_ms": round(cold * 1000), "udf_warm_ms": round(warm * 1000, 1)}
+    handed = sum(len(r) * len(r[0]) for r in ranges.values())  # every cell of the three Tables, on every call
+    return {"engine_s": round(engine, 2), "udf_cold_ms": round(cold * 1000), "udf_warm_ms": round(warm * 1000, 1),
+            "udf_cells": handed}
+
+
+def formula_cells(book: Path) -> dict[str, dict]:
+    """Per sheet: formula cells, and the shared-formula groups they are stored in (xlsx/shared_formulas.py)."""
+    import re
+    import zipfile
+
+    from budgetcontrol.xlsx.stream import _sheet_parts
+    out = {}
+    with zipfile.ZipFile(book) as z:
+        for title, part in _sheet_parts(z).items():
+            xml = z.read(part).decode("utf-8")
+            cells = len(re.findall(r"<f\b", xml))
+            if cells:
+                out[title] = {"formula_cells": cells, "shared_groups": len(re.findall(r'<f\b[^>]*\bref="', xml))}
+    return out
 
 
 def run(size: str, work: Path, recalc_timeout: float) -> dict:
+    from budgetcontrol.recalc import convert
     data, book = work / size, work / f"{size}.xlsx"
     row: dict = {"size": size}
     row["synth"] = measured(CLI + ["synth", str(data), "--size", size])
@@ -91,26 +114,59 @@ def run(size: str, work: Path, recalc_timeout: float) -> dict:
             if i == 0 or line.startswith("2026-12"):
                 out.write(line)
     row["build"] = measured(CLI + ["build", str(data), "-o", str(book), "--as-of", "2026-11-30"])
+    row["file_mb"] = round(book.stat().st_size / 1e6, 1)
+    row["sheets"] = formula_cells(book)
+    row["formula_cells"] = sum(s["formula_cells"] for s in row["sheets"].values())
+    built = work / f"{size}-built.xlsx"
+    shutil.copyfile(book, built)
+    # What a controller waits for on opening: LibreOffice loads and recalculates every formula (the file's
+    # cached values ignored), then writes the first sheet as CSV (next to nothing). Then the same, saved as xlsx.
+    lo = f"from budgetcontrol.recalc import convert; convert({str(built)!r}, {str(work / ('lo-' + size))!r}, "
+    row["recalc"] = measured([sys.executable, "-c", lo + "'csv')"], timeout=recalc_timeout)
+    row["recalc_save"] = measured([sys.executable, "-c", lo + "'xlsx')"], timeout=recalc_timeout)
     row["refresh"] = measured(CLI + ["refresh", str(book), "--actuals", str(december)])
+    row["refresh_again"] = measured(CLI + ["refresh", str(book), "--actuals", str(december)])  # nothing changed
+    row["floor"] = measured(CLI + ["export", str(book), "--table", "summary", "--format", "csv"])
+    row["refresh_over_floor"] = round(row["refresh"]["seconds"] / row["floor"]["seconds"], 2)
+    saved = work / ("lo-" + size) / f"{size}-built.xlsx"  # as LibreOffice saved it: every part rewritten, no marks
+    if saved.exists():
+        try:
+            row["refresh_after_save"] = measured(CLI + ["refresh", str(saved), "--actuals", str(december)])
+        except SystemExit as failed:  # reported, not fatal: the other figures still count
+            row["refresh_after_save_failed"] = str(failed).splitlines()[-1][:300]
     row["export"] = measured(CLI + ["export", str(data), "--table", "monthly", "--format", "csv"])
-    row["recalc"] = measured([sys.executable, "-c", f"from budgetcontrol.recalc import recalculate; "
-                                                    f"recalculate({str(book)!r}, {str(work / ('lo-' + size))!r})"],
-                             timeout=recalc_timeout)
     row.update(in_process(data))
     return row
 
 
 def table(rows: list[dict]) -> str:
-    def cell(step: dict) -> str:
+    def cell(step: dict | None) -> str:
+        if not step:
+            return "—"
         text = f"{step['seconds']:.1f} s / {step['peak_mb']:.0f} MB"
         return "> " + text if step["timed_out"] else text
 
-    lines = ["| size | budget lines | change rows | actual rows | build | refresh | export monthly | LibreOffice recalc "
-             "| engine | summary UDF cold / warm |", "|---|---:|---:|---:|---|---|---|---|---|---|"]
+    lines = ["| size | budget lines | change rows | actual rows | build | file | formula cells | LibreOffice open + recalc "
+             "| … and save as xlsx | refresh | refresh again (nothing changed) | refresh after LibreOffice saved it "
+             "| read floor | refresh ÷ floor | engine | summary UDF cold / warm (cells handed over) |",
+             "|---|---:|---:|---:|---|---:|---:|---|---|---|---|---|---|---:|---|---|"]
     for r in rows:
         lines.append(f"| {r['size']} | {r['budget_rows']:,} | {r['changes_rows']:,} | {r['actuals_rows']:,} | {cell(r['build'])} "
-                     f"| {cell(r['refresh'])} | {cell(r['export'])} | {cell(r['recalc'])} | {r['engine_s']:.2f} s "
-                     f"| {r['udf_cold_ms']} ms / {r['udf_warm_ms']} ms |")
+                     f"| {r['file_mb']} MB | {r['formula_cells']:,} | {cell(r['recalc'])} | {cell(r['recalc_save'])} "
+                     f"| {cell(r['refresh'])} | {cell(r['refresh_again'])} | {cell(r.get('refresh_after_save'))} "
+                     f"| {r['floor']['seconds']:.1f} s | {r['refresh_over_floor']} | {r['engine_s']:.2f} s "
+                     f"| {r['udf_cold_ms']} ms / {r['udf_warm_ms']} ms ({r['udf_cells']:,}) |")
+    return "\n".join(lines).replace(",", ".")
+
+
+def sheet_table(rows: list[dict]) -> str:
+    """Formula cells per sheet and the shared groups holding them, per size."""
+    titles = list(dict.fromkeys(t for r in rows for t in r["sheets"]))
+    lines = ["| sheet | " + " | ".join(r["size"] for r in rows) + " |", "|---|" + "---:|" * len(rows)]
+    for t in titles:
+        cells = [r["sheets"].get(t) for r in rows]
+        lines.append(f"| {t} | " + " | ".join(f"{c['formula_cells']:,} in {c['shared_groups']:,} groups" if c else "—"
+                                              for c in cells) + " |")
     return "\n".join(lines).replace(",", ".")
 
 
@@ -134,6 +190,8 @@ def main() -> None:
             print(table(rows[-1:]).splitlines()[-1], flush=True)
     print()
     print(table(rows))
+    print()
+    print(sheet_table(rows))
     args.out.write_text(json.dumps({"machine": machine(), "targets": TARGETS, "rows": rows}, indent=1) + "\n", encoding="utf-8")
     print(f"\nwrote {args.out}")
 

@@ -17,7 +17,7 @@ from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract import year_rules
 from budgetcontrol.contract.excel_match import CRITERION_TRAPS, excel_key
 from budgetcontrol.contract.model import KINDS, STATUSES, Model
-from budgetcontrol.contract.values import ValueProblem, parse_amounts, parse_dates, parse_months
+from budgetcontrol.contract.values import ValueProblem, by_distinct, parse_amounts, parse_dates, parse_months
 
 LINE = ["sector", "category", "activity", "kind"]
 
@@ -143,6 +143,11 @@ def _codes(col: pd.Series, allowed: list[str], what: str, file: str, locate: Loc
     return mapped.astype(str)
 
 
+# Column types converted value by value (codes, texts, months, dates): worked out once per distinct value.
+_PER_VALUE = {"month", "date", "sector", "category", "category_or_total", "kind", "status", "type", "required", "text",
+              "optional"}
+
+
 def validate(frame: pd.DataFrame, spec: TableSpec, model: Model, file: str, locate: Locate = csv_locate,
              decimal: str = ".") -> pd.DataFrame:
     """Typed, validated columns of one input table (index kept for error locations)."""
@@ -158,7 +163,11 @@ def validate(frame: pd.DataFrame, spec: TableSpec, model: Model, file: str, loca
     for name, vtype in spec.columns:
         col = frame[name]
         try:
-            out[name] = _convert(col, vtype, name, model, file, locate, decimal)
+            if vtype in _PER_VALUE and not pd.api.types.is_datetime64_any_dtype(col) \
+                    and not pd.api.types.is_numeric_dtype(col):
+                out[name] = by_distinct(col, lambda c, t=vtype, n=name: _convert(c, t, n, model, file, locate, decimal))
+            else:
+                out[name] = _convert(col, vtype, name, model, file, locate, decimal)
         except ValueProblem as exc:
             raise _fail(file, locate, exc.index, name, exc.message) from None
     if spec in (ACTUALS, TARGETS, ACTIVITY):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -103,6 +104,22 @@ def parse_dates(text: pd.Series) -> pd.Series:
         msg = "date is empty" if value == "" else f"'{value}' is not a date (use YYYY-MM-DD)"
         raise ValueProblem(s.index[bad.argmax()], msg)
     return out
+
+
+def by_distinct(col: pd.Series, convert: Callable[[pd.Series], pd.Series], share: float = 0.5) -> pd.Series:
+    """``convert(col)`` worked out on the column's distinct values only and spread back to its rows: a
+    column of 360.000 months or sector codes holds a dozen. Each distinct value stands at the row where it
+    first occurs, so a value refused is refused at the same (first) row as over the whole column. A column
+    of mostly different values (more than ``share`` of its rows) is converted as it is."""
+    if len(col) < 64:
+        return convert(col)
+    codes, uniques = pd.factorize(col, use_na_sentinel=False)
+    if len(uniques) > share * len(col):
+        return convert(col)
+    first = np.unique(codes, return_index=True)[1]  # the first row of each distinct value, in their order
+    distinct = pd.Series(np.asarray(uniques, dtype=object), index=col.index[first], dtype=object, name=col.name)
+    out = convert(distinct)
+    return pd.Series(out.to_numpy()[codes], index=col.index, dtype=out.dtype, name=col.name)
 
 
 _MONTH = [

@@ -223,7 +223,7 @@ def cells_frame(rows: list[list], names: list[str], first_row: int, spec: TableS
     dropped, the spec's columns typed strictly (:func:`_typed`)."""
     frame = pd.DataFrame(rows, columns=names, dtype=object) if rows else pd.DataFrame(columns=names, dtype=object)
     frame.index = pd.RangeIndex(first_row, first_row + len(frame))
-    frame = frame[frame.map(lambda v: v not in ("", None)).any(axis=1)] if len(frame) else frame
+    frame = frame[(frame.ne("") & frame.notna()).any(axis=1)] if len(frame) else frame
     types = dict(spec.columns)
     for name in names:
         if name in types:
@@ -294,8 +294,10 @@ def _error_value(file: str, sheet: str | None, cell: str | None) -> str | None:
 def _dates(values: pd.Series, vtype: str, file: str, locate) -> pd.Series:
     """Date cells as dates (a month cell as YYYY-MM); a date pandas cannot hold (after 2262) refused."""
     try:
-        stamps = pd.to_datetime(pd.Series(values.tolist(), index=values.index, dtype=object).map(pd.Timestamp))
-        return stamps.dt.strftime("%Y-%m") if vtype == "month" else stamps.astype("datetime64[ns]")
+        codes, uniques = pd.factorize(values)  # a dozen distinct months in 360.000 rows: each converted once
+        stamps = pd.to_datetime(pd.Series(list(uniques), dtype=object).map(pd.Timestamp))
+        made = stamps.dt.strftime("%Y-%m") if vtype == "month" else stamps.astype("datetime64[ns]")
+        return pd.Series(made.to_numpy()[codes], index=values.index, dtype=made.dtype, name=values.name)
     except (pd.errors.OutOfBoundsDatetime, OverflowError, ValueError):
         idx = values.index[values.map(lambda v: not 1678 <= v.year <= 2261).argmax()]
         raise InputError(file, f"{vtype} cell holds {values[idx].isoformat()}, a date far outside any fiscal year",
@@ -321,12 +323,31 @@ def totals_rows(path: Path) -> dict[str, int]:
     return out
 
 
+def _sheet_ends_with(file: str, sheet: str, last_row: int) -> bool:
+    """The sheet's last row element is at or above ``last_row`` and it merges no cells: nothing can be below
+    the Table, told from the part's bytes without reading its cells (calamine would read the whole sheet)."""
+    try:
+        with zipfile.ZipFile(file) as package:
+            from budgetcontrol.xlsx.stream import _sheet_parts
+
+            data = package.read(_sheet_parts(package)[sheet])
+    except (KeyError, OSError, zipfile.BadZipFile, zlib.error, ValueError):
+        return False
+    end = data.rfind(b"</sheetData>")
+    if end < 0 or b"<mergeCell" in data[end:]:
+        return False
+    last = re.search(rb'<row\b[^>]*?\sr="(\d+)"', data[data.rfind(b"<row ", 0, end):end]) if b"<row " in data else None
+    return last is None and b"<c " not in data[:end] or last is not None and int(last.group(1)) <= last_row
+
+
 def _nothing_below(wb: CalamineWorkbook, table, file: str, names: list[str], totals: int = 0) -> None:
     """Rows typed under a Table that did not grow with them would be ignored by every formula: any
     non-empty cell below it in its columns, down to the sheet's last used row, blank rows between or not,
     is refused. A Total Row (``totals``) is the Table's own and is skipped, never counted."""
     (last_row0, _), (_, first_col0) = table.end, table.start
     last_row0 += totals
+    if _sheet_ends_with(file, table.sheet, last_row0 + 1):
+        return
     sheet = wb.get_sheet_by_name(table.sheet)
     (first_row0, _), last_col0 = table.start, table.end[1]
     for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []:

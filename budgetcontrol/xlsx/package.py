@@ -163,6 +163,13 @@ class Package:
             raise KeyError(part)
         return self.zip.read(part)
 
+    def head(self, part: str, size: int) -> bytes:
+        """The first ``size`` bytes of a part (only as much of it uncompressed)."""
+        if part in self.changed or part in self.removed:
+            return self.read(part)[:size]
+        with self.zip.open(part) as stream:
+            return stream.read(size)
+
     def text(self, part: str) -> str:
         return self.read(part).decode("utf-8")
 

@@ -32,7 +32,7 @@ from budgetcontrol.contract.tables import Inputs
 from budgetcontrol.contract.workbook import cells_of
 from budgetcontrol.sheets.layout import SheetLayout
 from budgetcontrol.sheets.names import ORDER, identifier, settings_sheet
-from budgetcontrol.xlsx import table_body, vba, writer
+from budgetcontrol.xlsx import table_body, unchanged, vba, writer
 from budgetcontrol.xlsx.package import (DamagedPart, REL_NS, SHEET_TYPE, WORKBOOK, WORKSHEET, Package, Rel, attributes)
 from budgetcontrol.xlsx.excel_order import fonts_in_excel_order
 from budgetcontrol.xlsx.safe import write_atomically
@@ -78,6 +78,7 @@ class FileBook:
         if re.match(r"(?:<\?xml[^>]*\?>\s*)?<\w+:workbook\b", self.pkg.text(WORKBOOK)):
             raise InputError(str(self.path), _PREFIXED.format(part=WORKBOOK))
         self.layouts: list[SheetLayout] = []
+        self.kept: list[str] = []  # generated sheets the last save kept as they were (their layout unchanged)
         self._calamine = None
 
     def inputs(self) -> Inputs:
@@ -123,6 +124,17 @@ class FileBook:
                 row = Row(zip(headers, values))
                 row.row = r1 + 1 + i
                 out.append(row)
+        return out
+
+    def month_rows(self, name: str, key: str) -> list[dict]:
+        """The body rows of an input Table as read and validated on opening, each only its ``key`` column (the
+        month, as YYYY-MM) and its row: no second pass over the Table when its other rows are kept as written."""
+        frame = getattr(self._inputs, key)
+        out = []
+        for number, month in zip(frame.index, frame["month"]):
+            row = Row(month=month)
+            row.row = int(number)
+            out.append(row)
         return out
 
     def set_table_rows(self, name: str, rows: list[dict], styles: dict[str, str]) -> None:
@@ -225,8 +237,13 @@ class FileBook:
                 raise InputError(str(self.path), f"the workbook has a sheet '{layout.name}' of its own where this version "
                                                  f"adds the Table {layout.tables[0].name}; rename that sheet and refresh again",
                                  sheet=layout.name)
-        moved = [l for l in layouts if l.role != "input"] + missing
-        wb = writer.workbook(moved)
+        generated = {l.name: unchanged.digest(l) for l in layouts if l.role != "input"}
+        kept = {name for name, digest in generated.items() if self._as_written(name, digest)}
+        moved = [l for l in layouts if l.role != "input" and l.name not in kept] + missing
+        self.kept = sorted(kept)
+        if not moved:
+            return
+        wb = writer.workbook(moved, generated)
         merged: list[StyleMerge] = []
 
         def restyle(package: bytes) -> tuple[bytes, dict[int, int]]:
@@ -251,6 +268,13 @@ class FileBook:
         for sheet in donor_sheets:
             self._move_sheet(donor, sheet)
         self._set_names(donor, donor_sheets)
+
+    def _as_written(self, name: str, digest: str) -> bool:
+        """The workbook's sheet ``name`` is as the tool wrote it from a layout of this digest (xlsx/unchanged.py)."""
+        sheet = next((s for s in self.pkg.sheets() if s["name"] == name), None)
+        if not sheet or not sheet["part"] or not self.pkg.has(sheet["part"]):
+            return False
+        return unchanged.mark_of(self.pkg.head(sheet["part"], unchanged.HEAD)) == digest
 
     def _remap_styles(self, xml: str, merge: StyleMerge) -> str:
         xml = _STYLE_ATTR.sub(lambda m: f"{m.group(1)}{merge.xf.get(int(m.group(2)), 0)}{m.group(3)}", xml)

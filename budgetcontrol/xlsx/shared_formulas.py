@@ -33,30 +33,51 @@ _MARK = "\x00"
 MIN_RUN = 2  # a run of one cell stays a plain formula
 
 
-def pattern(formula: str, row: int) -> str:
-    """``formula`` (of a cell on ``row``) with each relative row number written as its distance from ``row``."""
-    if not any(ch.isdigit() for ch in formula):
-        return formula
+def template(formula: str, row: int) -> tuple[list[str], list[int]]:
+    """``formula`` (of a cell on ``row``) split at its relative row numbers: the texts between them, and
+    each number's distance from ``row``."""
+    parts: list[str] = []
+    offsets: list[int] = []
+    at = 0
+    for match in _TOKEN.finditer(formula):
+        if match.group(2) is not None:
+            parts.append(formula[at:match.start(2)])
+            offsets.append(int(match.group(2)) - row)
+            at = match.end(2)
+    parts.append(formula[at:])
+    return parts, offsets
 
-    def relative(match: re.Match) -> str:
-        if match.group(2) is None:
-            return match.group(0)
-        return f"{match.group(1)}{_MARK}{int(match.group(2)) - row}{_MARK}"
-    return _TOKEN.sub(relative, formula)
+
+def render(made: tuple[list[str], list[int]], row: int) -> str:
+    """The formula of :func:`template` moved to ``row``."""
+    parts, offsets = made
+    if not offsets:
+        return parts[0]
+    if not any(offsets):
+        return str(row).join(parts)
+    return "".join([part + str(row + offset) for part, offset in zip(parts, offsets)]) + parts[-1]
+
+
+def pattern(formula: str, row: int) -> str:
+    """``formula`` with each relative row number written as its distance from ``row``: two cells hold one
+    formula moved down when their patterns are equal."""
+    parts, offsets = template(formula, row)
+    return "".join(part + f"{_MARK}{offset}{_MARK}" for part, offset in zip(parts, offsets)) + parts[-1]
 
 
 def runs(formulas: Sequence[str | None], first_row: int) -> list[tuple[int, int]]:
     """The runs (start, stop) of indexes into ``formulas`` (one a row from ``first_row``; None for a cell
-    without a formula) whose cells share one pattern, each of at least :data:`MIN_RUN` cells."""
+    without a formula) whose cells share one pattern, each of at least :data:`MIN_RUN` cells. A run's first
+    cell is read for its references; each next cell is its formula moved down, compared as text."""
     out: list[tuple[int, int]] = []
-    start, last = 0, None
+    start, made = 0, None
     for i, formula in enumerate(formulas):
-        key = None if formula is None else pattern(formula, first_row + i)
-        if key is None or key != last:
-            if last is not None and i - start >= MIN_RUN:
-                out.append((start, i))
-            start, last = i, key
-    if last is not None and len(formulas) - start >= MIN_RUN:
+        if made is not None and formula is not None and render(made, first_row + i) == formula:
+            continue
+        if made is not None and i - start >= MIN_RUN:
+            out.append((start, i))
+        start, made = i, None if formula is None else template(formula, first_row + i)
+    if made is not None and len(formulas) - start >= MIN_RUN:
         out.append((start, len(formulas)))
     return out
 

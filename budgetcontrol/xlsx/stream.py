@@ -40,7 +40,7 @@ import pandas as pd
 from defusedxml import ElementTree
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from . import shared_formulas
+from . import shared_formulas, unchanged
 
 KINDS = ("number", "text", "date", "formula", "integer")
 CHUNK_ROWS = 4096  # rows per chunk of text
@@ -166,24 +166,31 @@ def _texts(values: Sequence) -> tuple[list[str | None], str, str]:
 def _formulas(values: Sequence) -> tuple[list[str | None], str, str]:
     out: list[str | None] = []
     for value in _plain(values):
-        if _is_missing(value) or value == "":
+        if type(value) is not str:
+            if _is_missing(value):
+                out.append(None)
+                continue
+            value = str(value)
+        if value == "":
             out.append(None)
             continue
-        formula = str(value)
-        if formula.startswith("="):
-            formula = formula[1:]
-        out.append(_ILLEGAL.sub("", formula))
+        formula = value[1:] if value.startswith("=") else value
+        out.append(_ILLEGAL.sub("", formula) if _SPECIAL.search(formula) else formula)
     return out, ">", "</c>"
 
 
 def _formula_cells(formulas: list[str | None], first_row: int, letter: str, shared: Iterator[int]) -> list[str | None]:
     """The ``<f>`` element of each cell: runs of one pattern as shared formulas (xlsx/shared_formulas.py)."""
-    out = [None if f is None else f"<f>{_escape(f)}</f>" for f in formulas]
-    for start, stop in shared_formulas.runs(formulas, first_row):
-        si = next(shared)
-        ref = f"{letter}{first_row + start}:{letter}{first_row + stop - 1}"
-        out[start] = f'<f t="shared" ref="{ref}" si="{si}">{_escape(formulas[start])}</f>'
-        out[start + 1:stop] = [f'<f t="shared" si="{si}"/>'] * (stop - start - 1)
+    out: list[str | None] = [None] * len(formulas)
+    at = 0
+    for start, stop in shared_formulas.runs(formulas, first_row) + [(len(formulas), len(formulas))]:
+        out[at:start] = [None if f is None else f"<f>{_escape(f)}</f>" for f in formulas[at:start]]
+        if stop > start:
+            si = next(shared)
+            ref = f"{letter}{first_row + start}:{letter}{first_row + stop - 1}"
+            out[start] = f'<f t="shared" ref="{ref}" si="{si}">{_escape(formulas[start])}</f>'
+            out[start + 1:stop] = [f'<f t="shared" si="{si}"/>'] * (stop - start - 1)
+        at = stop
     return out
 
 
@@ -557,7 +564,7 @@ def _with_links(tail: str, links: list[tuple[str, str, str]]) -> str:
 def splice(package: bytes | str | Path | IO[bytes], blocks: dict[str, list[Block]],
            target: str | Path | IO[bytes], links: dict[str, list[tuple[str, str, str]]] | None = None,
            date_time: tuple[int, int, int, int, int, int] | None = None,
-           rewrite: dict[str, Callable[[bytes], bytes]] | None = None) -> None:
+           rewrite: dict[str, Callable[[bytes], bytes]] | None = None, marks: dict[str, str] | None = None) -> None:
     """Copy the .xlsx/.xlsm ``package`` to ``target`` with the rows of ``blocks`` ({sheet title: its blocks
     in increasing row order}) added to those sheets after their existing rows, and their dimension made
     to cover everything. Every other entry is copied unchanged, in the same order; the sheets given are
@@ -569,7 +576,8 @@ def splice(package: bytes | str | Path | IO[bytes], blocks: dict[str, list[Block
     ``target`` path is then removed again. ``links`` adds internal hyperlinks ({sheet title: [(cell,
     location, display)]}) to sheets that get blocks; ``date_time`` stamps every entry with that time
     instead of its own (the same inputs then give the same file); ``rewrite`` ({part name: function of its
-    bytes}) puts other parts right on the way (xlsx/excel_order.py)."""
+    bytes}) puts other parts right on the way (xlsx/excel_order.py); ``marks`` ({sheet title: layout digest})
+    marks those sheets' parts as written from that layout (xlsx/unchanged.py)."""
     if isinstance(package, (bytes, bytearray, memoryview)):
         package = io.BytesIO(package)
     elif isinstance(package, (str, Path)) and isinstance(target, (str, Path)) \
@@ -582,8 +590,11 @@ def splice(package: bytes | str | Path | IO[bytes], blocks: dict[str, list[Block
             raise ValueError(f"no worksheet named {', '.join(map(repr, missing))} in the package "
                              f"(sheets: {', '.join(map(repr, parts))})")
         titles = {parts[title]: title for title in blocks}
+        marking = {parts[title]: mark for title, mark in (marks or {}).items() if title in parts}
         around = {part: _sheet_around(source.read(part).decode("utf-8"), title, blocks[title])
                   for part, title in titles.items()}
+        around = {part: (unchanged.marked(head, marking[part]) if part in marking else head, tail)
+                  for part, (head, tail) in around.items()}
         try:
             with ZipFile(target, "w", ZIP_DEFLATED, allowZip64=True) as archive:
                 for info in source.infolist():
@@ -597,6 +608,8 @@ def splice(package: bytes | str | Path | IO[bytes], blocks: dict[str, list[Block
                         data = source.read(info)
                         if rewrite and info.filename in rewrite:
                             data = rewrite[info.filename](data)
+                        if info.filename in marking:
+                            data = unchanged.marked(data, marking[info.filename])
                         archive.writestr(_copy_info(info, info.compress_type, date_time), data)
         except BaseException:
             if isinstance(target, (str, Path)):

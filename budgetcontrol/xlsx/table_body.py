@@ -149,7 +149,11 @@ def rewrite(xml: str, header_row: int, first_col: int, last_col: int, last_row: 
     if 't="shared"' in xml:
         xml = unshare(xml)  # a moved or dropped row must not take a shared formula's text from the others
     start, opening, closing, _ = stream._sheet_data(xml)
-    rows = [m for m in _ROW.finditer(xml, opening, closing)]
+    scan = opening
+    if all(item.row >= first for item in body[same:] if isinstance(item, Kept)):
+        found = xml.find(f'<row r="{first}"', opening, closing)  # the rows above it are not even read
+        scan = found if found >= 0 else opening
+    rows = [m for m in _ROW.finditer(xml, scan, closing)]
     number = [int(_ROW_NUMBER.match(m.group(0)).group(1)) for m in rows]
     inside = [i for i, n in enumerate(number) if first <= n <= span_end]
     old = {number[i]: rows[i].group(0) for i in inside}

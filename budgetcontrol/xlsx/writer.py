@@ -32,7 +32,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from budgetcontrol.sheets.layout import SheetLayout, col
-from budgetcontrol.xlsx import stream, vba
+from budgetcontrol.xlsx import stream, unchanged, vba
 from budgetcontrol.xlsx.excel_order import fonts_in_excel_order
 from budgetcontrol.xlsx.safe import write_atomically
 from budgetcontrol.xlsx.styles import TAB_COLORS, conditional, style
@@ -41,9 +41,14 @@ from budgetcontrol.xlsx.styles import TAB_COLORS, conditional, style
 EPOCH = dt.datetime(2000, 1, 1)
 
 
-def workbook(layouts: list[SheetLayout]) -> Workbook:
+def workbook(layouts: list[SheetLayout], digests: dict[str, str] | None = None) -> Workbook:
+    """The workbook of ``layouts``; each generated sheet is marked with its layout's digest (from ``digests``
+    where given, else computed: xlsx/unchanged.py)."""
     wb = Workbook()
     wb.remove(wb.active)
+    digests = digests or {}
+    _MARKS[wb] = {layout.name: digests.get(layout.name) or unchanged.digest(layout)
+                  for layout in layouts if layout.role != "input"}
     for layout in layouts:
         write_sheet(wb, layout)
     set_names(wb, layouts)
@@ -61,6 +66,8 @@ def set_names(wb: Workbook, layouts: list[SheetLayout]) -> None:
 
 # The rows each Workbook's sheets stream into the file (xlsx/stream.py) rather than through openpyxl cells.
 _STREAMED: "weakref.WeakKeyDictionary[Workbook, dict[str, tuple[list[stream.Block], list]]]" = weakref.WeakKeyDictionary()
+# The layout digest each generated sheet's part is marked with (xlsx/unchanged.py).
+_MARKS: "weakref.WeakKeyDictionary[Workbook, dict[str, str]]" = weakref.WeakKeyDictionary()
 
 
 def write_sheet(wb: Workbook, layout: SheetLayout, index: int | None = None) -> None:
@@ -294,7 +301,7 @@ def write_file(wb: Workbook, path: str | Path, restyle=None) -> None:
         present = {t: ([_renumbered(b, renumber) for b in blocks], links) for t, (blocks, links) in present.items()}
     stream.splice(package, {t: blocks for t, (blocks, _) in present.items()}, path,
                   {t: links for t, (_, links) in present.items()}, EPOCH.timetuple()[:6],
-                  rewrite={"xl/styles.xml": fonts_in_excel_order})
+                  rewrite={"xl/styles.xml": fonts_in_excel_order}, marks=_MARKS.get(wb, {}))
 
 
 def _renumbered(block: stream.Block, renumber: dict[int, int]) -> stream.Block:
