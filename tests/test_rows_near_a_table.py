@@ -79,3 +79,21 @@ def test_a_row_typed_below_a_table_is_refused_blank_rows_between_or_not(book, ga
         assert f"row {last + 1 + gap} is" in line and "Table 'Changes'" in line and len(line.splitlines()) == 1
         assert ("right below" in line) == (gap == 0)
     assert book.read_bytes() == before
+
+
+def test_a_row_without_its_number_below_a_table_is_read_and_refused(book):
+    """Some generators write <row> without r (rows then follow each other): the quick look at the sheet's last
+    row number cannot tell, so the cells are read, and the row below the Table is refused as ever."""
+    import zipfile
+
+    from budgetcontrol.xlsx.stream import _sheet_parts
+    with zipfile.ZipFile(book) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+        part = _sheet_parts(z)["Ændringer"]
+    parts[part] = parts[part].replace(b"</sheetData>", b'<row><c t="inlineStr"><is><t>typed below</t></is></c></row></sheetData>')
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    result = runner.invoke(app, ["export", str(book)])
+    assert result.exit_code == 2
+    assert "Table 'Changes'" in result.stderr and "right below" in result.stderr

@@ -51,6 +51,14 @@ def test_runs_break_where_the_pattern_or_the_formula_changes():
     assert sf.runs([], 1) == []
 
 
+def test_a_formula_with_a_row_range_or_a_zero_led_row_is_never_shared():
+    """Excel moves 5:5 and A05 down with the cell; this reading does not, so such a column stays plain."""
+    assert sf.runs([f"SUM(5:5)+A{r}" for r in range(6, 10)], 6) == []
+    assert sf.runs([f"SUM(5:$6)+A{r}" for r in range(6, 10)], 6) == []
+    assert sf.runs(["A05+1"] * 4, 6) == []
+    assert sf.runs([f"A{r}+1" for r in range(6, 10)], 6) == [(0, 4)]
+
+
 def _cells(xml: str) -> dict[str, str]:
     return {ref: f for ref, f in re.findall(r'<c r="([A-Z]+\d+)"[^>]*><f>([^<]*)</f>', xml)}
 

@@ -116,3 +116,36 @@ def test_the_digest_changes_with_any_value_style_figure_or_setting_of_a_layout()
     assert unchanged.digest(other) != base
     assert [f.name for f in dataclasses.fields(Cell)] == ["value", "style", "expect", "formula", "link"], \
         "a new Cell field must be added to xlsx/unchanged.digest"
+
+
+def test_the_digest_sees_every_value_of_a_long_numeric_column():
+    """numpy shortens an array's repr ("..."), and rounds its figures: the digest reads the array's bytes."""
+    import numpy as np
+
+    from budgetcontrol.sheets.layout import Bulk, Column
+
+    def layout(values) -> SheetLayout:
+        sheet = SheetLayout("S", "calc")
+        sheet.bulk.append(Bulk(5, 1, [Column(np.asarray(values), "number", "amount", np.cumsum(values))]))
+        return sheet
+    amounts = np.arange(5000, dtype=float)
+    swapped = amounts.copy()
+    swapped[[2000, 2001]] = swapped[[2001, 2000]]
+    assert unchanged.digest(layout(amounts)) != unchanged.digest(layout(swapped))
+    assert unchanged.digest(layout([0.5, 123456789.12])) != unchanged.digest(layout([0.5, 123456789.13]))
+
+
+def test_a_generated_part_edited_by_a_tool_that_keeps_comments_is_rewritten(june_book):
+    with zipfile.ZipFile(june_book) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+        status = _sheet_parts(z)["Status"]
+    assert unchanged.intact(parts[status])
+    parts[status] = parts[status].replace(b"<sheetData>", b'<sheetData><row r="1"><c r="Z1"><v>1</v></c></row>', 1) \
+        if b'<row r="1"' not in parts[status] else parts[status].replace(b'<row r="1"', b'<row r="1" ht="30" customHeight="1"', 1)
+    assert not unchanged.intact(parts[status])
+    with zipfile.ZipFile(june_book, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    kept = _refresh(june_book, JUNE)
+    assert "Status" not in kept and "Korrigeret budget" in kept
+    assert unchanged.intact(_sheets(june_book)["Status"])

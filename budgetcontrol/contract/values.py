@@ -110,9 +110,9 @@ def by_distinct(col: pd.Series, convert: Callable[[pd.Series], pd.Series], share
     """``convert(col)`` worked out on the column's distinct values only and spread back to its rows: a
     column of 360.000 months or sector codes holds a dozen. Each distinct value stands at the row where it
     first occurs, so a value refused is refused at the same (first) row as over the whole column. A column
-    of mostly different values (more than ``share`` of its rows) is converted as it is."""
-    if len(col) < 64:
-        return convert(col)
+    of mostly different values (more than ``share`` of its rows), or of values not all texts, is converted as it is."""
+    if len(col) < 64 or pd.api.types.infer_dtype(col, skipna=False) != "string":
+        return convert(col)  # 1, 1.0 and True are one value to factorize, but not one text
     codes, uniques = pd.factorize(col, use_na_sentinel=False)
     if len(uniques) > share * len(col):
         return convert(col)

@@ -334,8 +334,8 @@ def _sheet_ends_with(file: str, sheet: str, last_row: int) -> bool:
     except (KeyError, OSError, zipfile.BadZipFile, zlib.error, ValueError):
         return False
     end = data.rfind(b"</sheetData>")
-    if end < 0 or b"<mergeCell" in data[end:]:
-        return False
+    if end < 0 or b"<mergeCell" in data[end:] or sum(map(data.count, (b"<row ", b"<row>", b"<row/>"))) != data.count(b'<row r="'):
+        return False  # merged cells, or a row without its number (not Excel's): read the cells
     last = re.search(rb'<row\b[^>]*?\sr="(\d+)"', data[data.rfind(b"<row ", 0, end):end]) if b"<row " in data else None
     return last is None and b"<c " not in data[:end] or last is not None and int(last.group(1)) <= last_row
 

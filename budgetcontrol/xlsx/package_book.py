@@ -131,9 +131,9 @@ class FileBook:
         month, as YYYY-MM) and its row: no second pass over the Table when its other rows are kept as written."""
         frame = getattr(self._inputs, key)
         out = []
-        for number, month in zip(frame.index, frame["month"]):
+        for number, month in zip(frame.index.tolist(), frame["month"].tolist()):
             row = Row(month=month)
-            row.row = int(number)
+            row.row = number
             out.append(row)
         return out
 
@@ -274,7 +274,9 @@ class FileBook:
         sheet = next((s for s in self.pkg.sheets() if s["name"] == name), None)
         if not sheet or not sheet["part"] or not self.pkg.has(sheet["part"]):
             return False
-        return unchanged.mark_of(self.pkg.head(sheet["part"], unchanged.HEAD)) == digest
+        if unchanged.mark_of(self.pkg.head(sheet["part"], unchanged.HEAD)) != digest:
+            return False
+        return unchanged.intact(self.pkg.read(sheet["part"]))  # and not edited since
 
     def _remap_styles(self, xml: str, merge: StyleMerge) -> str:
         xml = _STYLE_ATTR.sub(lambda m: f"{m.group(1)}{merge.xf.get(int(m.group(2)), 0)}{m.group(3)}", xml)

@@ -29,6 +29,9 @@ _TOKEN = re.compile(
     r"|\[(?:[^\[\]]|\[[^\[\]]*\])*\]"
     r"|(?<![A-Za-z0-9_.$\\])(\$?[A-Za-z]{1,3})([1-9][0-9]{0,6})(?![A-Za-z0-9_.(\[!])"
 )
+# What this reading does not move, but Excel would: a row range (5:5, $5:6) and a row written with a leading
+# zero (A05). A formula holding either (anywhere, even in a text: at worst it stays unshared) is never shared.
+_UNSURE = re.compile(r"(?<![A-Za-z0-9_.$])\$?[0-9]+:\$?[0-9]+|(?<![A-Za-z0-9_.$])\$?[A-Za-z]{1,3}\$?0[0-9]")
 _MARK = "\x00"
 MIN_RUN = 2  # a run of one cell stays a plain formula
 
@@ -76,7 +79,7 @@ def runs(formulas: Sequence[str | None], first_row: int) -> list[tuple[int, int]
             continue
         if made is not None and i - start >= MIN_RUN:
             out.append((start, i))
-        start, made = i, None if formula is None else template(formula, first_row + i)
+        start, made = i, None if formula is None or _UNSURE.search(formula) else template(formula, first_row + i)
     if made is not None and len(formulas) - start >= MIN_RUN:
         out.append((start, len(formulas)))
     return out

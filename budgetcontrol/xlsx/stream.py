@@ -603,13 +603,14 @@ def splice(package: bytes | str | Path | IO[bytes], blocks: dict[str, list[Block
                         _set_level(entry, COMPRESSLEVEL)
                         head, tail = around[info.filename]
                         tail = _with_links(tail, (links or {}).get(titles[info.filename], []))
-                        _write_streamed(archive, entry, _chunks(head, blocks[titles[info.filename]], tail))
+                        chunks = _chunks(head, blocks[titles[info.filename]], tail)
+                        _write_streamed(archive, entry, unchanged.sealed(chunks) if info.filename in marking else chunks)
                     else:
                         data = source.read(info)
                         if rewrite and info.filename in rewrite:
                             data = rewrite[info.filename](data)
                         if info.filename in marking:
-                            data = unchanged.marked(data, marking[info.filename])
+                            data = unchanged.seal(unchanged.marked(data, marking[info.filename]))
                         archive.writestr(_copy_info(info, info.compress_type, date_time), data)
         except BaseException:
             if isinstance(target, (str, Path)):

@@ -13,6 +13,7 @@ import datetime as dt
 import html
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from openpyxl.formula.translate import Translator
 from openpyxl.utils import column_index_from_string, get_column_letter
@@ -32,9 +33,8 @@ class _Formula(str):
     is_formula = True
 
 
-@dataclass(frozen=True)
-class Kept:
-    """An existing body row, by its number in the sheet."""
+class Kept(NamedTuple):
+    """An existing body row, by its number in the sheet (a tuple: hundreds of thousands are made per refresh)."""
     row: int
 
 
