@@ -102,7 +102,6 @@ def formula_cells(book: Path) -> dict[str, dict]:
 
 
 def run(size: str, work: Path, recalc_timeout: float) -> dict:
-    from budgetcontrol.recalc import convert
     data, book = work / size, work / f"{size}.xlsx"
     row: dict = {"size": size}
     row["synth"] = measured(CLI + ["synth", str(data), "--size", size])
