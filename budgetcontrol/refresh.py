@@ -38,6 +38,8 @@ class Book(Protocol):
 
     def table_rows(self, name: str) -> list[dict]: ...
 
+    def month_rows(self, name: str) -> list[dict]: ...  # the rows with at least their month, as cheap as the book can
+
     def set_table_rows(self, name: str, rows: list[dict], styles: dict[str, str]) -> None: ...
 
     def set_setting(self, key: str, value) -> None: ...
@@ -197,8 +199,7 @@ def _write_actuals(book: Book, month: str, new_rows: pd.DataFrame) -> None:
             return value.strftime("%Y-%m")
         return str(value or "")[:7]
 
-    # a package book hands the rows it read on opening (kept rows are copied as written); a live book reads them
-    rows = book.month_rows(ACTUALS.table, ACTUALS.key) if hasattr(book, "month_rows") else book.table_rows(ACTUALS.table)
+    rows = book.month_rows(ACTUALS.table)
     months = [month_key(row.get("month")) for row in rows]
     old = [i for i, m in enumerate(months) if m == month]
     at = old[0] if old else next((i for i, m in enumerate(months) if m > month), len(rows))

@@ -144,6 +144,9 @@ class MemoryBook:
     def table_rows(self, name):
         return list(self.tables[name])
 
+    def month_rows(self, name):
+        return self.table_rows(name)
+
     def set_table_rows(self, name, rows, styles):
         self.tables[name] = rows
 

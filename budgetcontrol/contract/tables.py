@@ -163,8 +163,7 @@ def validate(frame: pd.DataFrame, spec: TableSpec, model: Model, file: str, loca
     for name, vtype in spec.columns:
         col = frame[name]
         try:
-            if vtype in _PER_VALUE and not pd.api.types.is_datetime64_any_dtype(col) \
-                    and not pd.api.types.is_numeric_dtype(col):
+            if vtype in _PER_VALUE:  # by_distinct converts a column of other than texts as it is
                 out[name] = by_distinct(col, lambda c, t=vtype, n=name: _convert(c, t, n, model, file, locate, decimal))
             else:
                 out[name] = _convert(col, vtype, name, model, file, locate, decimal)

@@ -108,14 +108,25 @@ def parse_dates(text: pd.Series) -> pd.Series:
 
 def by_distinct(col: pd.Series, convert: Callable[[pd.Series], pd.Series], share: float = 0.5) -> pd.Series:
     """``convert(col)`` worked out on the column's distinct values only and spread back to its rows: a
-    column of 360.000 months or sector codes holds a dozen. Each distinct value stands at the row where it
-    first occurs, so a value refused is refused at the same (first) row as over the whole column. A column
-    of mostly different values (more than ``share`` of its rows), or of values not all texts, is converted as it is."""
+    column of 360.000 months or sector codes holds a dozen. A column of mostly different values (more than
+    ``share`` of its rows), or of values not all texts, is converted as it is."""
     if len(col) < 64 or pd.api.types.infer_dtype(col, skipna=False) != "string":
         return convert(col)  # 1, 1.0 and True are one value to factorize, but not one text
     codes, uniques = pd.factorize(col, use_na_sentinel=False)
     if len(uniques) > share * len(col):
         return convert(col)
+    return _spread(col, codes, uniques, convert)
+
+
+def each_distinct(col: pd.Series, convert: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``convert(col)`` worked out once per distinct value, whatever the values (dates, say), and spread back."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=False)
+    return _spread(col, codes, uniques, convert)
+
+
+def _spread(col: pd.Series, codes: np.ndarray, uniques, convert: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """Each distinct value stands at the row where it first occurs, so a value refused is refused at the same
+    (first) row as over the whole column; the converted values are then spread back to every row."""
     first = np.unique(codes, return_index=True)[1]  # the first row of each distinct value, in their order
     distinct = pd.Series(np.asarray(uniques, dtype=object), index=col.index[first], dtype=object, name=col.name)
     out = convert(distinct)

@@ -22,6 +22,7 @@ from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.model import model_from_dict
 from budgetcontrol.contract.tables import (ACCOUNTS, ACTIVITY, NUMERIC, PHASING, SPECS, TARGETS, YEARS, Inputs, TableSpec,
                                             check_excel_matching, validate)
+from budgetcontrol.contract.values import each_distinct
 from budgetcontrol.contract.year_rules import check_all_lines
 from budgetcontrol.contract.settings_sheet import HEADER_ROW as SETTINGS_HEADER
 from budgetcontrol.contract.settings_sheet import KEY, OPTIONAL_ROWS, ROWS, SIGNS, VALUE
@@ -277,12 +278,12 @@ def _error_value(file: str, sheet: str | None, cell: str | None) -> str | None:
     """The error value (#REF!, #N/A …) a cell holds, read from its sheet part; None when it holds none."""
     if not sheet or not cell:
         return None
+    data = _sheet_part(file, sheet)
     try:
-        with zipfile.ZipFile(file) as package:
-            from budgetcontrol.xlsx.stream import _sheet_parts
-
-            xml = package.read(_sheet_parts(package)[sheet]).decode("utf-8")
-    except (KeyError, OSError, zipfile.BadZipFile, ValueError):
+        xml = data.decode("utf-8") if data is not None else None
+    except ValueError:
+        xml = None
+    if xml is None:
         return None
     m = re.search(rf'<c\b[^>]*\br="{cell}"[^>]*>((?:(?!</c>).)*)</c>', xml, re.S)
     if not m or not re.search(r'\bt="e"', m.group(0)[:m.group(0).index(">")]):
@@ -293,11 +294,11 @@ def _error_value(file: str, sheet: str | None, cell: str | None) -> str | None:
 
 def _dates(values: pd.Series, vtype: str, file: str, locate) -> pd.Series:
     """Date cells as dates (a month cell as YYYY-MM); a date pandas cannot hold (after 2262) refused."""
+    def convert(distinct: pd.Series) -> pd.Series:
+        stamps = pd.to_datetime(distinct.map(pd.Timestamp))
+        return stamps.dt.strftime("%Y-%m") if vtype == "month" else stamps.astype("datetime64[ns]")
     try:
-        codes, uniques = pd.factorize(values)  # a dozen distinct months in 360.000 rows: each converted once
-        stamps = pd.to_datetime(pd.Series(list(uniques), dtype=object).map(pd.Timestamp))
-        made = stamps.dt.strftime("%Y-%m") if vtype == "month" else stamps.astype("datetime64[ns]")
-        return pd.Series(made.to_numpy()[codes], index=values.index, dtype=made.dtype, name=values.name)
+        return each_distinct(values, convert)  # a dozen distinct months in 360.000 rows: each converted once
     except (pd.errors.OutOfBoundsDatetime, OverflowError, ValueError):
         idx = values.index[values.map(lambda v: not 1678 <= v.year <= 2261).argmax()]
         raise InputError(file, f"{vtype} cell holds {values[idx].isoformat()}, a date far outside any fiscal year",
@@ -323,21 +324,29 @@ def totals_rows(path: Path) -> dict[str, int]:
     return out
 
 
-def _sheet_ends_with(file: str, sheet: str, last_row: int) -> bool:
-    """The sheet's last row element is at or above ``last_row`` and it merges no cells: nothing can be below
-    the Table, told from the part's bytes without reading its cells (calamine would read the whole sheet)."""
+def _sheet_part(file: str, sheet: str) -> bytes | None:
+    """The bytes of a sheet's part, or None where the package cannot give them."""
     try:
         with zipfile.ZipFile(file) as package:
             from budgetcontrol.xlsx.stream import _sheet_parts
 
-            data = package.read(_sheet_parts(package)[sheet])
+            return package.read(_sheet_parts(package)[sheet])
     except (KeyError, OSError, zipfile.BadZipFile, zlib.error, ValueError):
-        return False
-    end = data.rfind(b"</sheetData>")
+        return None
+
+
+def _sheet_ends_with(file: str, sheet: str, last_row: int) -> bool:
+    """The sheet's last row element is at or above ``last_row`` and it merges no cells: nothing can be below
+    the Table, told from the part's bytes without reading its cells (calamine would read the whole sheet)."""
+    data = _sheet_part(file, sheet)
+    end = -1 if data is None else data.rfind(b"</sheetData>")
     if end < 0 or b"<mergeCell" in data[end:] or sum(map(data.count, (b"<row ", b"<row>", b"<row/>"))) != data.count(b'<row r="'):
         return False  # merged cells, or a row without its number (not Excel's): read the cells
-    last = re.search(rb'<row\b[^>]*?\sr="(\d+)"', data[data.rfind(b"<row ", 0, end):end]) if b"<row " in data else None
-    return last is None and b"<c " not in data[:end] or last is not None and int(last.group(1)) <= last_row
+    at = data.rfind(b"<row ", 0, end)
+    if at < 0:
+        return b"<c " not in data[:end]
+    last = re.match(rb'<row\b[^>]*?\sr="(\d+)"', data[at:end])
+    return bool(last) and int(last.group(1)) <= last_row
 
 
 def _nothing_below(wb: CalamineWorkbook, table, file: str, names: list[str], totals: int = 0) -> None:

@@ -63,6 +63,10 @@ class LiveBook:
         body = rows_of(table.data_body_range.value, name) if table.data_body_range is not None else []
         return [dict(zip(headers, row)) for row in body if any(v not in (None, "") for v in row)]
 
+    def month_rows(self, name: str) -> list[dict]:
+        """The Table's body rows: Excel hands them over whole, so they are the rows as table_rows reads them."""
+        return self.table_rows(name)
+
     def set_table_rows(self, name: str, rows: list[dict], styles: dict[str, str]) -> None:
         sheet, table = self._table(name)
         header = table.header_row_range

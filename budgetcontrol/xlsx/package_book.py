@@ -28,7 +28,7 @@ from python_calamine import CalamineWorkbook
 from budgetcontrol import contract
 from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.settings_sheet import KEY, SHEET as SETTINGS, VALUE
-from budgetcontrol.contract.tables import Inputs
+from budgetcontrol.contract.tables import SPECS, Inputs
 from budgetcontrol.contract.workbook import cells_of
 from budgetcontrol.sheets.layout import SheetLayout
 from budgetcontrol.sheets.names import ORDER, identifier, settings_sheet
@@ -126,10 +126,10 @@ class FileBook:
                 out.append(row)
         return out
 
-    def month_rows(self, name: str, key: str) -> list[dict]:
-        """The body rows of an input Table as read and validated on opening, each only its ``key`` column (the
-        month, as YYYY-MM) and its row: no second pass over the Table when its other rows are kept as written."""
-        frame = getattr(self._inputs, key)
+    def month_rows(self, name: str) -> list[dict]:
+        """The body rows of an input Table as read and validated on opening, each only its month (YYYY-MM) and its
+        row: no second pass over the Table when its other rows are kept as written."""
+        frame = getattr(self._inputs, next(spec.key for spec in SPECS if spec.table == name))
         out = []
         for number, month in zip(frame.index.tolist(), frame["month"].tolist()):
             row = Row(month=month)
@@ -238,7 +238,8 @@ class FileBook:
                                                  f"adds the Table {layout.tables[0].name}; rename that sheet and refresh again",
                                  sheet=layout.name)
         generated = {l.name: unchanged.digest(l) for l in layouts if l.role != "input"}
-        kept = {name for name, digest in generated.items() if self._as_written(name, digest)}
+        parts = {s["name"]: s["part"] for s in self.pkg.sheets()}
+        kept = {name for name, digest in generated.items() if self._as_written(parts.get(name), digest)}
         moved = [l for l in layouts if l.role != "input" and l.name not in kept] + missing
         self.kept = sorted(kept)
         if not moved:
@@ -269,14 +270,11 @@ class FileBook:
             self._move_sheet(donor, sheet)
         self._set_names(donor, donor_sheets)
 
-    def _as_written(self, name: str, digest: str) -> bool:
-        """The workbook's sheet ``name`` is as the tool wrote it from a layout of this digest (xlsx/unchanged.py)."""
-        sheet = next((s for s in self.pkg.sheets() if s["name"] == name), None)
-        if not sheet or not sheet["part"] or not self.pkg.has(sheet["part"]):
+    def _as_written(self, part: str | None, digest: str) -> bool:
+        """The sheet part is as the tool wrote it from a layout of this digest (xlsx/unchanged.py)."""
+        if not part or not self.pkg.has(part) or unchanged.mark_of(self.pkg.head(part, unchanged.HEAD)) != digest:
             return False
-        if unchanged.mark_of(self.pkg.head(sheet["part"], unchanged.HEAD)) != digest:
-            return False
-        return unchanged.intact(self.pkg.read(sheet["part"]))  # and not edited since
+        return unchanged.intact(self.pkg.read(part))  # and not edited since
 
     def _remap_styles(self, xml: str, merge: StyleMerge) -> str:
         xml = _STYLE_ATTR.sub(lambda m: f"{m.group(1)}{merge.xf.get(int(m.group(2)), 0)}{m.group(3)}", xml)

@@ -6,12 +6,12 @@ only ``<f t="shared" si="0"/>``. LibreOffice compiles such a run once and loads 
 (one set of range listeners for the group, not one per cell); Excel does the same, and the file is
 smaller. The figures do not change: each cell's formula is the first cell's, moved down.
 
-:func:`pattern` turns a formula into its pattern: the text with every relative row number replaced by
-its distance from the cell's own row. Cells in a column whose patterns are equal hold one formula moved
-down, so :func:`runs` groups consecutive equal patterns. A reference is found outside texts (``"…"``),
-quoted sheet names (``'…'``) and structured references (``Table[…]``); an absolute row (``$5``) is part
-of the pattern as written. A run is only formed where the pattern is that of every cell, so a formula
-this reading does not understand is at worst left unshared, never changed.
+:func:`template` splits a formula at its relative row numbers, each kept as its distance from the cell's
+own row; :func:`render` puts the formula together again for another row. :func:`runs` takes a column's
+cells in order: a cell whose text is its run's first formula rendered for its row belongs to the run. A
+reference is found outside texts (``"…"``), quoted sheet names (``'…'``) and structured references
+(``Table[…]``); an absolute row (``$5``) stays as written. A cell joins a run only where its text is exactly
+the first one moved, so a formula this reading does not understand is at worst left unshared, never changed.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ _TOKEN = re.compile(
 # What this reading does not move, but Excel would: a row range (5:5, $5:6) and a row written with a leading
 # zero (A05). A formula holding either (anywhere, even in a text: at worst it stays unshared) is never shared.
 _UNSURE = re.compile(r"(?<![A-Za-z0-9_.$])\$?[0-9]+:\$?[0-9]+|(?<![A-Za-z0-9_.$])\$?[A-Za-z]{1,3}\$?0[0-9]")
-_MARK = "\x00"
 MIN_RUN = 2  # a run of one cell stays a plain formula
 
 
@@ -61,13 +60,6 @@ def render(made: tuple[list[str], list[int]], row: int) -> str:
     return "".join([part + str(row + offset) for part, offset in zip(parts, offsets)]) + parts[-1]
 
 
-def pattern(formula: str, row: int) -> str:
-    """``formula`` with each relative row number written as its distance from ``row``: two cells hold one
-    formula moved down when their patterns are equal."""
-    parts, offsets = template(formula, row)
-    return "".join(part + f"{_MARK}{offset}{_MARK}" for part, offset in zip(parts, offsets)) + parts[-1]
-
-
 def runs(formulas: Sequence[str | None], first_row: int) -> list[tuple[int, int]]:
     """The runs (start, stop) of indexes into ``formulas`` (one a row from ``first_row``; None for a cell
     without a formula) whose cells share one pattern, each of at least :data:`MIN_RUN` cells. A run's first
@@ -87,6 +79,4 @@ def runs(formulas: Sequence[str | None], first_row: int) -> list[tuple[int, int]
 
 def max_shared_index(xml: str) -> int:
     """The highest ``si`` of the shared formulas already in a sheet part's text (-1 when there are none)."""
-    found = [int(si) for si in re.findall(r'<f\b[^>]*\bt="shared"[^>]*\bsi="(\d+)"', xml)]
-    found += [int(si) for si in re.findall(r'<f\b[^>]*\bsi="(\d+)"[^>]*\bt="shared"', xml)]
-    return max(found, default=-1)
+    return max(map(int, re.findall(r'<f\b(?=[^>]*\bt="shared")[^>]*\bsi="(\d+)"', xml)), default=-1)

@@ -84,10 +84,6 @@ def _update(digest, value) -> None:
         digest.update(f"{type(value).__name__}:{value!r}".encode("utf-8", "surrogatepass") + b"\x1e")
 
 
-def _list_of_dataclasses(value) -> bool:
-    return isinstance(value, list) and bool(value) and dataclasses.is_dataclass(value[0])
-
-
 def digest(layout) -> str:
     """The digest of a :class:`~budgetcontrol.sheets.layout.SheetLayout` as it would be written."""
     h = hashlib.blake2b(digest_size=16)
@@ -104,9 +100,6 @@ def digest(layout) -> str:
                          [c.style for c in cells], [c.expect for c in cells], [c.formula for c in cells],
                          [c.link for c in cells]):
                 h.update(repr(part).encode("utf-8", "surrogatepass"))
-        elif _list_of_dataclasses(value):
-            for item in value:
-                _update(h, item)
         else:
             _update(h, value)
     return h.hexdigest()
