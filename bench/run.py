@@ -52,37 +52,61 @@ def measured(command: list[str], timeout: float | None = None, stdout=subprocess
     return {"seconds": round(time.perf_counter() - start, 2), "peak_mb": round(usage.ru_maxrss / 1024, 1), "timed_out": False}
 
 
+class _Reference:
+    """A Table as xlwings' "range" conversion hands it to a function: a place, and values on demand."""
+
+    def __init__(self, name: str, values: list):
+        self.address, self._values = f"${name}", values
+        self.sheet = type("Sheet", (), {"name": name, "book": type("Book", (), {"name": "bench.xlsx"})})()
+
+    @property
+    def value(self):
+        return self._values
+
+
 def in_process(folder: Path) -> dict:
-    """The engine on the loaded inputs, and the summary worksheet function cold and warm."""
+    """The engine on the loaded inputs, and the summary worksheet function: cold (new stamps), warm
+    (same stamps), warm without stamps (read and keyed by contents), and after one actual was typed;
+    with the cells handed over per call (udf_tables)."""
     import pandas as pd
 
-    from budgetcontrol import contract, functions
+    from budgetcontrol import contract, functions, udf_tables
     from budgetcontrol.engine import compute
 
     inputs = contract.load(folder)
     start = time.perf_counter()
     compute(inputs)
     engine = time.perf_counter() - start
-    ranges = {}  # as xlwings hands Tables to a function: header first, floats, datetimes
+    ranges = {}  # as xlwings reads Tables: header first, floats, datetimes
     for name, dates in (("budget", None), ("changes", "date"), ("actuals", "month")):
         frame = pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
         frame["amount"] = frame["amount"].astype(float)
         if dates:
             frame[dates] = pd.to_datetime(frame[dates]).dt.to_pydatetime()
-        ranges[name] = [list(frame.columns)] + frame.astype(object).values.tolist()
+        ranges[name] = _Reference(name, [list(frame.columns)] + frame.astype(object).values.tolist())
+    refs = [ranges[n] for n in ("budget", "changes", "actuals")]
     as_of = inputs.model.default_as_of.isoformat()
     functions._computed.cache_clear()
-    timings = []
-    for _ in range(2):
+    udf_tables.clear()
+
+    def call(stamps):
+        read = udf_tables.cells_read
         start = time.perf_counter()
-        out = functions.summary(ranges["budget"], ranges["changes"], ranges["actuals"], as_of)
-        timings.append(time.perf_counter() - start)
+        out = functions.summary(*refs, as_of, stamps=stamps)
         if isinstance(out, str):
             raise SystemExit(f"the summary function failed: {out}")
-    cold, warm = timings
-    handed = sum(len(r) * len(r[0]) for r in ranges.values())  # every cell of the three Tables, on every call
-    return {"engine_s": round(engine, 2), "udf_cold_ms": round(cold * 1000), "udf_warm_ms": round(warm * 1000, 1),
-            "udf_cells": handed}
+        return round((time.perf_counter() - start) * 1000, 1), udf_tables.cells_read - read
+
+    stamps = [udf_tables.stamp(r) for r in refs]
+    cold = call(stamps)
+    warm = call(stamps)
+    unstamped = call(None)
+    ranges["actuals"]._values[1][ranges["actuals"]._values[0].index("amount")] += 1000.0  # one actual typed: Excel stamps Actuals anew
+    stamps[2] = udf_tables.stamp(ranges["actuals"])
+    typed = call(stamps)
+    return {"engine_s": round(engine, 2), "udf_cold_ms": round(cold[0]), "udf_warm_ms": warm[0],
+            "udf_cells": cold[1], "udf_warm_cells": warm[1], "udf_unstamped_ms": unstamped[0],
+            "udf_unstamped_cells": unstamped[1], "udf_typed_ms": round(typed[0]), "udf_typed_cells": typed[1]}
 
 
 def formula_cells(book: Path) -> dict[str, dict]:
@@ -147,14 +171,17 @@ def table(rows: list[dict]) -> str:
 
     lines = ["| size | budget lines | change rows | actual rows | build | file | formula cells | LibreOffice open + recalc "
              "| … and save as xlsx | refresh | refresh again (nothing changed) | refresh after LibreOffice saved it "
-             "| read floor | refresh ÷ floor | engine | summary UDF cold / warm (cells handed over) |",
-             "|---|---:|---:|---:|---|---:|---:|---|---|---|---|---|---|---:|---|---|"]
+             "| read floor | refresh ÷ floor | engine | summary UDF cold / warm (cells handed over) "
+             "| … without stamps | … after one actual typed |",
+             "|---|---:|---:|---:|---|---:|---:|---|---|---|---|---|---|---:|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r['size']} | {r['budget_rows']:,} | {r['changes_rows']:,} | {r['actuals_rows']:,} | {cell(r['build'])} "
                      f"| {r['file_mb']} MB | {r['formula_cells']:,} | {cell(r['recalc'])} | {cell(r['recalc_save'])} "
                      f"| {cell(r['refresh'])} | {cell(r['refresh_again'])} | {cell(r.get('refresh_after_save'))} "
                      f"| {r['floor']['seconds']:.1f} s | {r['refresh_over_floor']} | {r['engine_s']:.2f} s "
-                     f"| {r['udf_cold_ms']} ms / {r['udf_warm_ms']} ms ({r['udf_cells']:,}) |")
+                     f"| {r['udf_cold_ms']} ms / {r['udf_warm_ms']} ms ({r['udf_cells']:,} / {r['udf_warm_cells']:,}) "
+                     f"| {r['udf_unstamped_ms']} ms ({r['udf_unstamped_cells']:,}) "
+                     f"| {r['udf_typed_ms']} ms ({r['udf_typed_cells']:,}) |")
     return "\n".join(lines).replace(",", ".")
 
 

@@ -3,7 +3,8 @@ arrays out — lists of rows, the header first, blanks as empty text — so that
 whole block (Excel spills it). ``udfs/`` only declares them to Excel.
 
 Parsed and computed inputs are kept in a small cache keyed by the ranges' contents, so a sheet
-full of calls over the same Tables computes once. Anything wrong comes back as one readable
+full of calls over the same Tables computes once. A Table may come as a range reference with a stamp
+(``udf_tables``): then its values are read only when its stamp is new. Anything wrong comes back as one readable
 line in the cell, starting with ``#BC!``, never a traceback.
 """
 
@@ -16,7 +17,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from budgetcontrol import export
+from budgetcontrol import export, udf_tables
 from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.excel_match import excel_key
 from budgetcontrol.contract.ranges import inputs_from_ranges
@@ -41,22 +42,19 @@ def guarded(function: Callable) -> Callable:
     return wrapper
 
 
-def _frozen(value: Any) -> Any:
-    if isinstance(value, (list, tuple)):
-        return tuple(_frozen(v) for v in value)
-    return value
-
-
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def _computed(key: tuple) -> Result:
-    inputs = inputs_from_ranges(*key)
+    inputs = inputs_from_ranges(*(None if k is None else k.value for k in key))
     return compute(inputs, inputs.model.as_of)
 
 
 def result(budget, changes, actuals, as_of, settings=None, sectors=None, categories=None, phasing=None,
-           forecasts=None) -> Result:
-    """The engine's result for these ranges, from the cache when their contents were seen before."""
-    return _computed(_frozen((budget, changes, actuals, as_of, settings, sectors, categories, phasing, forecasts)))
+           forecasts=None, stamps=None) -> Result:
+    """The engine's result for these ranges, from the cache when their contents were seen before;
+    a reference whose stamp is among ``stamps`` is not read again (``udf_tables``)."""
+    stamped = udf_tables.stamps_by_place(stamps)
+    arguments = (budget, changes, actuals, as_of, settings, sectors, categories, phasing, forecasts)
+    return _computed(tuple(udf_tables.key(a, stamped) for a in arguments))
 
 
 def cache_info():
@@ -122,14 +120,15 @@ def _month_net(res: Result, figure: str) -> pd.Series:
 # ---- the functions, one per worksheet function ----
 
 @guarded
-def summary(budget, changes, actuals, as_of, settings=None, sectors=None, categories=None) -> list[list]:
-    return rows(export.table(result(budget, changes, actuals, as_of, settings, sectors, categories), "summary"))
+def summary(budget, changes, actuals, as_of, settings=None, sectors=None, categories=None, stamps=None) -> list[list]:
+    return rows(export.table(result(budget, changes, actuals, as_of, settings, sectors, categories, stamps=stamps),
+                              "summary"))
 
 
 @guarded
 def monthly_rows(budget, changes, actuals, as_of, sector=None, settings=None, sectors=None, categories=None,
-                 phasing=None, forecasts=None) -> list[list]:
-    res = result(budget, changes, actuals, as_of, settings, sectors, categories, phasing, forecasts)
+                 phasing=None, forecasts=None, stamps=None) -> list[list]:
+    res = result(budget, changes, actuals, as_of, settings, sectors, categories, phasing, forecasts, stamps=stamps)
     frame = export.table(res, "monthly")
     chosen = [s for s in _selection(sector, res.inputs.model.sector_codes, "sector") if s is not None]
     return rows(frame[frame["sector"].isin(chosen)] if chosen else frame)
@@ -137,27 +136,33 @@ def monthly_rows(budget, changes, actuals, as_of, sector=None, settings=None, se
 
 @guarded
 def status(budget, changes, actuals, as_of, settings=None, sectors=None, categories=None, phasing=None,
-           forecasts=None) -> list[list]:
-    res = result(budget, changes, actuals, as_of, settings, sectors, categories, phasing, forecasts)
+           forecasts=None, stamps=None) -> list[list]:
+    res = result(budget, changes, actuals, as_of, settings, sectors, categories, phasing, forecasts, stamps=stamps)
     return rows(res.status[STATUS_COLUMNS])
 
 
 @guarded
 def corrected(budget, changes, as_of, sector=None, category=None, settings=None, sectors=None,
-              categories=None) -> list[list]:
-    res = result(budget, changes, None, as_of, settings, sectors, categories)
+              categories=None, stamps=None) -> list[list]:
+    res = result(budget, changes, None, as_of, settings, sectors, categories, stamps=stamps)
     return grid(res.lines.groupby(["sector", "category"])["corrected"].sum(), res.inputs.model, sector, category)
 
 
 @guarded
 def phased(budget, changes, actuals, as_of, sector=None, category=None, settings=None, sectors=None,
-           categories=None, phasing=None) -> list[list]:
-    res = result(budget, changes, actuals, as_of, settings, sectors, categories, phasing)
+           categories=None, phasing=None, stamps=None) -> list[list]:
+    res = result(budget, changes, actuals, as_of, settings, sectors, categories, phasing, stamps=stamps)
     return grid(_month_net(res, "budget_ytd"), res.inputs.model, sector, category)
 
 
 @guarded
 def forecast(budget, changes, actuals, as_of, sector=None, category=None, settings=None, sectors=None,
-             categories=None, phasing=None, forecasts=None) -> list[list]:
-    res = result(budget, changes, actuals, as_of, settings, sectors, categories, phasing, forecasts)
+             categories=None, phasing=None, forecasts=None, stamps=None) -> list[list]:
+    res = result(budget, changes, actuals, as_of, settings, sectors, categories, phasing, forecasts, stamps=stamps)
     return grid(_month_net(res, "forecast"), res.inputs.model, sector, category)
+
+
+@guarded
+def stamp(table) -> str:
+    """A new stamp for a Table reference; Excel calls it again whenever a cell of the Table changes."""
+    return udf_tables.stamp(table)

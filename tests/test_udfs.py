@@ -10,12 +10,12 @@ import datetime as dt
 import openpyxl
 import pytest
 import xlwings as xw
+from helpers import EXAMPLE
 
 import udfs
-from budgetcontrol import contract, export, functions
+from budgetcontrol import contract, export, functions, udf_tables
 from budgetcontrol.build import build
 from budgetcontrol.engine import compute
-from helpers import EXAMPLE
 
 AS_OF = "2014-06-30"
 
@@ -53,7 +53,7 @@ def args(t, *names):
 
 def test_xlwings_decorators_leave_plain_functions_on_linux():
     assert xw.func(len) is len and xw.sub(len) is len
-    for name in ("BC_SUMMARY", "BC_CORRECTED", "BC_MONTHLY", "BC_STATUS", "BC_PHASED", "BC_FORECAST"):
+    for name in ("BC_SUMMARY", "BC_CORRECTED", "BC_MONTHLY", "BC_STATUS", "BC_PHASED", "BC_FORECAST", "BC_STAMP"):
         assert callable(getattr(udfs, name)) and getattr(udfs, name).__name__ == name
 
 
@@ -186,3 +186,87 @@ def test_the_controllers_forecasts_range_replaces_the_computed_forecast_of_its_l
     wrong = [list(r) for r in t["Forecast"]]
     wrong[1][2] = "a9"  # a line nobody budgets
     assert udfs.BC_FORECAST(*base, "A", "svc", forecasts=wrong).startswith("#BC! forecasts, row 2, column 'activity'")
+
+
+# ---- Tables as range references (udf_tables): read only when their stamp is new ----
+# The test double stands in for xlwings' "range" conversion and counts the cells handed over. That real
+# Excel calls BC_STAMP again whenever a cell of its Table changes, and before the functions that take
+# the stamp cell, is Excel's dependency tree: it cannot run here, hence "excel_order_not_tested" below.
+
+@pytest.fixture
+def live_book(tmp_path):
+    from xlwings_double import Book
+
+    path = tmp_path / "book.xlsx"
+    build(EXAMPLE, path, dt.date(2014, 6, 30))
+    functions._computed.cache_clear()
+    udf_tables.clear()
+    return Book(path)
+
+
+def references(book):
+    return [book.table(name).range for name in ("Budget", "Changes", "Actuals")]
+
+
+def test_table_references_give_what_their_values_give(live_book, example_tables):
+    by_value = udfs.BC_SUMMARY(*args(example_tables, "Budget", "Changes", "Actuals"), AS_OF)
+    refs = references(live_book)
+    assert udfs.BC_SUMMARY(*refs, AS_OF) == by_value
+    assert live_book.cells_handed_over == sum(len(t) * len(t[0]) for t in args(example_tables, "Budget", "Changes", "Actuals"))
+    assert udfs.BC_PHASED(*refs, AS_OF, "BU") == udfs.BC_PHASED(*args(example_tables, "Budget", "Changes", "Actuals"), AS_OF, "BU")
+
+
+def test_without_stamps_every_call_reads_its_tables(live_book):
+    refs = references(live_book)
+    udfs.BC_SUMMARY(*refs, AS_OF)
+    once = live_book.cells_handed_over
+    udfs.BC_SUMMARY(*refs, AS_OF)
+    assert once > 0 and live_book.cells_handed_over == 2 * once
+
+
+def test_stamped_tables_are_read_only_when_their_stamp_is_new_excel_order_not_tested(live_book, monkeypatch):
+    computed = []
+    real = functions.compute
+    monkeypatch.setattr(functions, "compute", lambda *a: computed.append(1) or real(*a))
+    refs = references(live_book)
+    actuals = refs[2]
+    stamps = [udfs.BC_STAMP(r) for r in refs]
+    first = udfs.BC_SUMMARY(*refs, AS_OF, stamps=stamps)
+    read = live_book.cells_handed_over
+    for _ in range(5):  # a sheet full of calls, or a recalculation that touched no Table
+        assert udfs.BC_SUMMARY(*refs, AS_OF, stamps=stamps) == first
+        udfs.BC_PHASED(*refs, AS_OF, "BU", stamps=stamps)
+    assert live_book.cells_handed_over == read and len(computed) == 1
+
+    # an actual typed: Excel calls Actuals' BC_STAMP again; only Actuals is read, and it counts
+    ws = actuals.ws
+    amount = [c.value for c in ws[actuals.row]].index("amount") + actuals.column
+    ws.cell(actuals.row + 1, amount).value += 1000  # the first row: January
+    stamps[2] = udfs.BC_STAMP(actuals)
+    after = udfs.BC_SUMMARY(*refs, AS_OF, stamps=stamps)
+    assert live_book.cells_handed_over - read == (actuals.last_row - actuals.row + 1) * (actuals.last_column - actuals.column + 1)
+    assert len(computed) == 2 and after != first
+    total_actual = first[0].index("actual")
+    assert after[-1][total_actual] == first[-1][total_actual] + 1000
+
+    # a full recalculation gives every stamp anew: all is read again, but unchanged contents compute nothing
+    before = live_book.cells_handed_over
+    fresh = [udfs.BC_STAMP(r) for r in refs]
+    assert fresh != stamps and udfs.BC_SUMMARY(*refs, AS_OF, stamps=fresh) == after
+    assert live_book.cells_handed_over > before and len(computed) == 2
+
+
+def test_a_stamp_counts_only_for_the_range_it_was_given_for(live_book):
+    budget, changes, actuals = refs = references(live_book)
+    body = actuals.sheet.range((actuals.row, actuals.column), (actuals.last_row - 1, actuals.last_column))  # one row short
+    stamps = [udfs.BC_STAMP(r) for r in refs]
+    udfs.BC_SUMMARY(budget, changes, body, AS_OF, stamps=stamps)
+    read = live_book.cells_handed_over
+    udfs.BC_SUMMARY(budget, changes, body, AS_OF, stamps=stamps)
+    assert live_book.cells_handed_over - read == (body.last_row - body.row + 1) * (body.last_column - body.column + 1)
+    assert all(s.startswith("[book.xlsx]") for s in stamps) and len(set(stamps)) == 3
+
+
+def test_a_stamp_of_values_not_a_reference_is_one_readable_line(example_tables):
+    got = udfs.BC_STAMP(example_tables["Budget"])
+    assert got == "#BC! TypeError: BC_STAMP expects a Table reference, e.g. Budget[#All]"

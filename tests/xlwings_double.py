@@ -1,7 +1,8 @@
 """A small test double of the part of the xlwings Book API that ``budgetcontrol.xlsx.live`` uses,
 backed by an openpyxl workbook. Real Excel cannot run on this Linux machine; this stands in for
 it as far as the adapter's calls go: ranges (values the way xlwings returns them — a scalar for
-one cell, a flat list for one row or column), Range.Formula (text behind an apostrophe stays
+one cell, a flat list for one row or column; every value read is counted in ``Book.cells_handed_over``,
+as xlwings hands them over COM), Range.Formula (text behind an apostrophe stays
 text), Tables, names, the status bar, message boxes, the file dialog and SaveCopyAs.
 """
 
@@ -44,8 +45,21 @@ class Range:
         return type("Rows", (), {"count": self.last_row - self.row + 1})()
 
     @property
+    def address(self):
+        """As xlwings gives it: absolute, e.g. ``$A$4:$F$20``."""
+        first = f"${get_column_letter(self.column)}${self.row}"
+        last = f"${get_column_letter(self.last_column)}${self.last_row}"
+        return first if first == last else f"{first}:{last}"
+
+    @property
+    def sheet(self):
+        return Sheet(self.book, self.ws)
+
+    @property
     def value(self):
         grid = [[c.value for c in row] for row in self._cells()]
+        if self.book is not None:
+            self.book.cells_handed_over += sum(len(row) for row in grid)
         if len(grid) == 1 and len(grid[0]) == 1:
             return grid[0][0]
         if len(grid) == 1:
@@ -98,14 +112,20 @@ class Table:
         return range_boundaries(self.table.ref)
 
     @property
+    def range(self):
+        """The whole Table with its header row, as ``Budget[#All]`` refers to it."""
+        c1, r1, c2, r2 = self._bounds()
+        return Range(self.sheet.ws, r1, c1, r2, c2, self.sheet.book)
+
+    @property
     def header_row_range(self):
         c1, r1, c2, _ = self._bounds()
-        return Range(self.sheet.ws, r1, c1, r1, c2)
+        return Range(self.sheet.ws, r1, c1, r1, c2, self.sheet.book)
 
     @property
     def data_body_range(self):
         c1, r1, c2, r2 = self._bounds()
-        return Range(self.sheet.ws, r1 + 1, c1, r2, c2) if r2 > r1 else None
+        return Range(self.sheet.ws, r1 + 1, c1, r2, c2, self.sheet.book) if r2 > r1 else None
 
     def resize(self, rng):
         self.table.ref = f"{get_column_letter(rng.column)}{rng.row}:{get_column_letter(rng.last_column)}{rng.last_row}"
@@ -202,8 +222,13 @@ class Book:
         self.sheets = Sheets(self)
         self.names = Names(self.wb)
         self.selected = self.active = None
+        self.cells_handed_over = 0
         book = self
         self.api = type("BookApi", (), {"SaveCopyAs": lambda _self, target: book.save(target)})()
+
+    def table(self, name: str) -> Table:
+        """The Table of that name on whichever sheet holds it."""
+        return next(t for sheet in self.sheets for t in sheet.tables if t.name == name)
 
     def save(self, target: str | Path) -> None:
         self.wb.properties.modified = dt.datetime(2000, 1, 1)
