@@ -224,6 +224,29 @@ def export(
 
 
 @app.command()
+def report(
+    source: Path = typer.Argument(..., help="A data folder or a built workbook (its input Tables, settings and comments)."),
+    output: Path = typer.Option(Path("budgetopfoelgning.docx"), "-o", "--output", help="The Word document to write (.docx)."),
+    pdf: bool = typer.Option(False, "--pdf", help="Also write the PDF beside it (LibreOffice headless)."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP),
+    template: Optional[Path] = typer.Option(None, "--template", help="The municipality's own Word document whose styles, "
+                                            "header and footer (logo) the report takes; default: the package's."),
+) -> None:
+    """Write the budget follow-up (budgetopfølgning) for management and the committee: key figures, status per
+    sector and category with the controller's comments, the largest deviations, targets, the years around, checks."""
+    from budgetcontrol.report.make import report as making
+
+    with _user_errors():
+        with _status("Writing the budget follow-up…"):
+            result, written = making(source, output, _as_of(as_of), pdf, template)
+    from budgetcontrol.report.figures import missing_comments
+
+    missing = missing_comments(result)
+    note = f"; mangler bemærkning: {', '.join(missing)}" if missing else ""
+    err.print(f"wrote {' and '.join(map(str, written))} (as of {result.as_of.isoformat()}{note})", markup=False, soft_wrap=True)
+
+
+@app.command()
 def refresh(
     workbook: Path = typer.Argument(..., help="The controller workbook (.xlsx/.xlsm) to refresh in place."),
     actuals: Path = typer.Option(..., "--actuals", help="The finance-system export of the month's actuals: CSV in any "

@@ -21,7 +21,7 @@ from budgetcontrol.sheets.layout import SheetLayout
 # The Inputs frames and the Table each is read from.
 TABLES = {"budget": "Budget", "changes": "Changes", "actuals": "Actuals", "phasing": "Phasing",
           "targets": "ActivityTargets", "activity": "Activity", "forecast": "Forecast", "history": "HistoryData",
-          "outer_budget": "OuterBudget", "savings": "SavingsData"}
+          "outer_budget": "OuterBudget", "savings": "SavingsData", "comments": "Comments"}
 SHOWN = 3  # items named in the one line; the rest counted
 
 

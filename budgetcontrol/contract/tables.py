@@ -81,7 +81,11 @@ ACCOUNT_PATTERNS = ("konto", "funktion", "dranst", "gruppering", "omkostningsste
 ACCOUNTS = TableSpec("accounts", "Accounts", "accounts.csv", tuple((name, "text") for name in ACCOUNT_PATTERNS) + (
     ("sector", "sector"), ("category", "category"), ("activity", "text"),
 ))
-OPTIONAL = (PHASING, ACTUALS_PRIOR, TARGETS, ACTIVITY) + YEARS + (ACCOUNTS,)
+# Part 7: the controller's comments (bemærkninger), printed under their figures in the budget follow-up.
+COMMENTS = TableSpec("comments", "Comments", "comments.csv", (
+    ("sector", "sector"), ("category", "category_or_total"), ("text", "text"),
+))
+OPTIONAL = (PHASING, ACTUALS_PRIOR, TARGETS, ACTIVITY) + YEARS + (ACCOUNTS, COMMENTS)
 ALL_COLUMNS = tuple(dict.fromkeys(name for spec in SPECS + OPTIONAL for name in spec.names))
 NUMERIC = ("amount", "weight", "count", "month_number", "year")
 WEIGHT_TOLERANCE = 1e-6  # the weights of one sector × category sum to 1 within this
@@ -110,6 +114,7 @@ class Inputs:
     outer_budget: pd.DataFrame = field(default_factory=lambda: empty(OUTER_BUDGET))
     savings: pd.DataFrame = field(default_factory=lambda: empty(SAVINGS))
     accounts: pd.DataFrame = field(default_factory=lambda: empty(ACCOUNTS))
+    comments: pd.DataFrame = field(default_factory=lambda: empty(COMMENTS))
     table_rows: dict[str, int] = field(default_factory=dict)  # body rows (blank ones too) of a workbook's Tables, by name
     table_headers: dict[str, tuple[str, int]] = field(default_factory=dict)  # their sheet and header row (1-based)
     sheet_names: tuple[str, ...] = ()  # a workbook's sheets, in order (its tab names are kept by a refresh)

@@ -20,7 +20,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from budgetcontrol.contract.errors import InputError
 from budgetcontrol.contract.model import model_from_dict
-from budgetcontrol.contract.tables import (ACCOUNTS, ACTIVITY, NUMERIC, PHASING, SPECS, TARGETS, YEARS, Inputs, TableSpec,
+from budgetcontrol.contract.tables import (ACCOUNTS, ACTIVITY, COMMENTS, NUMERIC, PHASING, SPECS, TARGETS, YEARS, Inputs, TableSpec,
                                             check_excel_matching, validate)
 from budgetcontrol.contract.values import each_distinct
 from budgetcontrol.contract.year_rules import check_all_lines
@@ -391,9 +391,9 @@ def _load(path: Path) -> Inputs:
     totals = totals_rows(path)
     model = _model(wb, file)
     tables, locates, extents = {}, {}, {}
-    for spec in SPECS + (PHASING, TARGETS, ACTIVITY) + YEARS + (ACCOUNTS,):
-        if spec in YEARS + (ACCOUNTS,) and spec.table not in wb.table_names:
-            continue  # a workbook built before part 4; the refresh adds the Table's sheet
+    for spec in SPECS + (PHASING, TARGETS, ACTIVITY) + YEARS + (ACCOUNTS, COMMENTS):
+        if spec in YEARS + (ACCOUNTS, COMMENTS) and spec.table not in wb.table_names:
+            continue  # a workbook built before part 4 (or 7); the refresh adds the Table's sheet
         frame, locate, extents[spec.table] = _frame(wb, spec, file, totals)
         tables[spec.key] = validate(frame, spec, model, file, locate)
         locates[spec.key] = locate

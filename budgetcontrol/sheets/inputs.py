@@ -9,7 +9,7 @@ import datetime as dt
 import pandas as pd
 
 from budgetcontrol.contract.model import Model
-from budgetcontrol.contract.tables import (ACCOUNTS, ACTIVITY, ACTUALS, BUDGET, CHANGES, FORECAST, HISTORY, OUTER_BUDGET,
+from budgetcontrol.contract.tables import (ACCOUNTS, ACTIVITY, ACTUALS, BUDGET, CHANGES, COMMENTS, FORECAST, HISTORY, OUTER_BUDGET,
                                             PHASING, SAVINGS, TARGETS, Inputs, TableSpec)
 from budgetcontrol.sheets.names import SETTINGS, tab
 from budgetcontrol.sheets.layout import Bulk, Column, SheetLayout, Table
@@ -33,6 +33,8 @@ NOTES = {
     "outer_budget": "Vedtaget budget for et overslagsår pr. linje. En linje uden række her fremskrives med årets prognose.",
     "savings": "Besparelseskatalog: beløb pr. tiltag og år, budgetåret eller et overslagsår (positiv = mindre forbrug); 'catalogue' grupperer "
                "tiltagene. Aktivitet må være tom.",
+    "comments": "Bemærkninger til budgetopfølgningen: én tekst pr. sektor (tom kategori = hele sektoren) eller pr. sektor og "
+                "kategori. Teksten trykkes under tallene i 'budgetcontrol report'.",
     "accounts": "Kontoplan: finanssystemets konti placeret på sektor, kategori og aktivitet. Mønstre på konto, funktion "
                 "(5.28.21), dranst, gruppering og omkostningssted (* = vilkårlige tegn, ? = ét tegn, tom = alle); det mest "
                 "specifikke mønster vinder. Arten (udgift, indtægt, refusion) følger af dranst og art.",
@@ -83,7 +85,7 @@ def layouts(data: Inputs, weights: pd.DataFrame) -> list[SheetLayout]:
     """The input sheets; Phasing holds the resolved weights of every sector × category."""
     tables = [(BUDGET, data.budget), (CHANGES, data.changes), (ACTUALS, data.actuals), (PHASING, weights),
               (TARGETS, data.targets), (ACTIVITY, data.activity), (FORECAST, data.forecast), (HISTORY, data.history),
-              (OUTER_BUDGET, data.outer_budget), (SAVINGS, data.savings)]
+              (OUTER_BUDGET, data.outer_budget), (SAVINGS, data.savings), (COMMENTS, data.comments)]
     if len(data.accounts):  # the account map: only for a municipality that exports by the chart of accounts
         tables.append((ACCOUNTS, data.accounts))
     return [layout(spec, frame, data.model) for spec, frame in tables]

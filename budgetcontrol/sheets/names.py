@@ -28,11 +28,12 @@ HISTORY_DATA = "History data"
 OUTER_BUDGET = "Outer budget"
 SAVINGS_DATA = "Savings data"
 OVERVIEW = "Oversigt"
+COMMENTS = "Comments"  # the controller's comments for the budget follow-up (part 7)
 ACCOUNTS = "Accounts"  # the account map (part 6): only in a workbook built with accounts.csv
 
 OUTPUTS = [STATUS, MONTHLY, TARGETS, HISTORY, OUTER_YEARS, SAVINGS, SUMMARY, CORRECTED, AUDIT]
 INPUTS = [BUDGET, CHANGES, ACTUALS, PHASING, ACTIVITY_TARGETS, ACTIVITY, FORECAST, HISTORY_DATA, OUTER_BUDGET, SAVINGS_DATA,
-          ACCOUNTS]
+          COMMENTS, ACCOUNTS]
 CALCULATIONS = [MONTHLY_CALC, LINE_FORECAST, LEDGER]  # hidden (an auditor unhides them)
 # The overview first, then the reports (the drill-down Audit after Corrected budget: its links must reach it, and
 # a link into a hidden sheet does nothing), the inputs, the checks and settings, and the hidden calculation sheets.
@@ -50,7 +51,7 @@ DANISH = {
     BUDGET: "Budget", CHANGES: "Ændringer", ACTUALS: "Regnskab", PHASING: "Periodisering",
     ACTIVITY_TARGETS: "Aktivitetsmål", ACTIVITY: "Aktivitet", FORECAST: "Prognose", HISTORY_DATA: "Historikdata",
     OUTER_BUDGET: "Budget overslagsår", SAVINGS_DATA: "Besparelsesdata", CHECKS: "Kontroller", SETTINGS: "Indstillinger",
-    ACCOUNTS: "Kontoplan", AUDIT: "Ændringsspor", MONTHLY_CALC: "Beregning måned", LINE_FORECAST: "Beregning linje", LEDGER: "Beregning grundlag",
+    COMMENTS: "Bemærkninger", ACCOUNTS: "Kontoplan", AUDIT: "Ændringsspor", MONTHLY_CALC: "Beregning måned", LINE_FORECAST: "Beregning linje", LEDGER: "Beregning grundlag",
 }
 ENGLISH = {key: key for key in DANISH} | {OVERVIEW: "Overview"}  # the names of workbooks built before part 5
 TABS = {"da": DANISH, "en": ENGLISH}

@@ -6,7 +6,8 @@ from __future__ import annotations
 from budgetcontrol.engine import Result
 from budgetcontrol.sheets import formulas as f
 from budgetcontrol.sheets.layout import Conditional, SheetLayout, ref
-from budgetcontrol.sheets.names import (ACCOUNTS, ACTIVITY, ACTIVITY_TARGETS, ACTUALS, AUDIT, BUDGET, CHANGES, CHECKS, CORRECTED,
+from budgetcontrol.sheets.names import (ACCOUNTS, ACTIVITY, ACTIVITY_TARGETS, ACTUALS, AUDIT, BUDGET, CHANGES, CHECKS, COMMENTS,
+                                        CORRECTED,
                                         FORECAST, HISTORY, HISTORY_DATA, LEDGER, LINE_FORECAST, MONTHLY, MONTHLY_CALC,
                                         OUTER_BUDGET, OUTER_YEARS, OVERVIEW, PHASING, SAVINGS, SAVINGS_DATA, SETTINGS,
                                         STATUS, SUMMARY, TARGETS, CALCULATIONS, tab)
@@ -35,6 +36,7 @@ PURPOSES = {
     HISTORY_DATA: "Tidligere års budget og regnskab (tabellen HistoryData)",
     OUTER_BUDGET: "Vedtaget budget for overslagsårene (tabellen OuterBudget)",
     SAVINGS_DATA: "Besparelser pr. tiltag og år (tabellen SavingsData)",
+    COMMENTS: "Bemærkninger pr. sektor og kategori til budgetopfølgningen (tabellen Comments)",
     ACCOUNTS: "Kontoplanen: finanssystemets konti placeret på sektor, kategori og aktivitet (tabellen Accounts)",
     CHECKS: "Kontroller: OK, eller bruddet vist; og rækker tastet siden sidste opdatering",
     SETTINGS: "Indstillinger: opgørelsesdato, enhed, fortegn, tolerance, prognosemetode, trafiklys; sektorer og kategorier",

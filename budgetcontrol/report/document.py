@@ -1,0 +1,233 @@
+"""The budget follow-up (budgetopfølgning) as a Word document (python-docx), in Danish, from the engine's
+result: title and as-of date, key figures, status per sector and category with the controller's comments
+under their figures, the largest deviations, activity targets, the years behind and ahead with the
+savings catalogue, the checks, and the sectors whose overspend still lacks a comment.
+
+The municipality's own template (``--template``) gives the styles: Title, Heading 1 and 2, Caption,
+the table style "Budgetopfølgning" (else "Table Grid"), and its header and footer (a logo) are kept.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from babel.numbers import format_decimal
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from budgetcontrol.engine import Result
+from budgetcontrol.report import charts, figures
+from budgetcontrol.report.figures import Section
+
+TEMPLATE = Path(__file__).with_name("template.docx")
+TABLE_STYLES = ("Budgetopfølgning", "Table Grid")
+SHADES = {"Grøn": "C6EFCE", "Gul": "FFEB9C", "Rød": "FFC7CE"}
+TABLE_FONT, HEADER_FONT = Pt(8), Pt(7)
+WIDTH = Cm(16)  # the text width of the default template's A4 page
+
+
+def amount(value) -> str:
+    """A whole figure in Danish style (1.234.567, -21.685); blank when there is none."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return format_decimal(int(round(float(value))), format="#,##0", locale="da_DK")
+
+
+def percent(value) -> str:
+    """A share as Danish percent with one decimal (48,7 %)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return f"{format_decimal(round(float(value) * 100, 1), format='#,##0.0', locale='da_DK')} %"
+
+
+def long_date(day) -> str:
+    return f"{day.day}. {figures.MONTHS[day.month - 1]} {day.year}"
+
+
+def _empty(template: Path | None) -> Document:
+    """The template with its body emptied; its styles, section set-up, header and footer stay."""
+    doc = Document(str(template or TEMPLATE))
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    return doc
+
+
+def _style(doc: Document, names: tuple[str, ...]) -> str | None:
+    present = {s.name for s in doc.styles}
+    return next((n for n in names if n in present), None)
+
+
+def _repeat_header(row) -> None:
+    """The heading row repeats at the top of every page the table runs onto."""
+    props = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    props.append(header)
+
+
+def _shade(cell, colour: str) -> None:
+    props = cell._tc.get_or_add_tcPr()
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), colour)
+    props.append(shading)
+
+
+def _text(cell, text: str, bold: bool = False, right: bool = False, size=TABLE_FONT) -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(1)
+    paragraph.paragraph_format.line_spacing = 1.0
+    run = paragraph.add_run(text)
+    run.font.size, run.bold = size, bold
+    if right:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def printed(section: Section, column: str, value) -> str:
+    """A cell as the document prints it: text, a percent or a whole figure."""
+    if column in section.texts:
+        return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+    return percent(value) if column in section.percent else amount(value)
+
+
+def _widths(section: Section) -> list:
+    """Each column as wide as its longest printed value, its heading's words allowed to wrap (within bounds),
+    together the page's text width."""
+    weights = []
+    for column in section.frame.columns:
+        value = max([len(printed(section, column, v)) for v in section.frame[column]] + [0]) + 2
+        word = max([len(w) for w in str(column).split()] + [0]) + 1
+        weights.append(min(max(value, word, 5), 18))
+    return [int(WIDTH * w / sum(weights)) for w in weights]
+
+
+def table(doc: Document, section: Section) -> None:
+    caption = doc.add_paragraph(section.caption, style=_style(doc, ("Caption",)))
+    caption.paragraph_format.keep_with_next = True
+    frame = section.frame
+    grid = doc.add_table(rows=1, cols=len(frame.columns))
+    style = _style(doc, TABLE_STYLES)
+    if style:
+        grid.style = doc.styles[style]
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    grid.autofit = False
+    for column, width in zip(grid.columns, _widths(section)):
+        column.width = width
+    for cell, column, width in zip(grid.rows[0].cells, frame.columns, _widths(section)):
+        cell.width = width
+        _text(cell, column, bold=True, right=column not in section.texts, size=HEADER_FONT)
+    _repeat_header(grid.rows[0])
+    for i, values in enumerate(frame.itertuples(index=False)):
+        cells = grid.add_row().cells
+        for cell, column, value, width in zip(cells, frame.columns, values, _widths(section)):
+            cell.width = width
+            _text(cell, printed(section, column, value), bold=i in section.total_rows, right=column not in section.texts)
+            if column == section.light and value in SHADES:
+                _shade(cell, SHADES[value])
+
+
+def _picture(doc: Document, png: bytes | None) -> None:
+    if png:
+        import io
+
+        doc.add_picture(io.BytesIO(png), width=WIDTH)
+
+
+def _comments(doc: Document, result: Result, said: dict, sector: str) -> None:
+    """The sector's comment, then each category's, under the sector's figures."""
+    if (sector, "") in said:
+        _paragraphs(doc, "Bemærkning", said[(sector, "")])
+    for category in result.inputs.model.category_codes:
+        if (sector, category) in said:
+            _paragraphs(doc, figures.category_name(result, category), said[(sector, category)])
+
+
+def _paragraphs(doc: Document, lead: str, text: str) -> None:
+    for i, line in enumerate(text.splitlines()):
+        paragraph = doc.add_paragraph()
+        if i == 0:
+            paragraph.add_run(f"{lead}: ").bold = True
+        paragraph.add_run(line)
+
+
+def checks(doc: Document, result: Result) -> None:
+    from budgetcontrol.sheets.checks import label_of
+
+    broken = [c for c in result.checks if not c.ok]
+    if not broken:
+        doc.add_paragraph("Alle kontroller OK.")
+        return
+    doc.add_paragraph(f"{len(broken)} kontrol{'ler' if len(broken) != 1 else ''} viser BRUD:")
+    for c in broken:
+        detail = f" ({c.detail})" if c.detail else ""
+        doc.add_paragraph(f"BRUD: {label_of(c.key.split(':', 1)[0])}{detail}; forskel {amount(c.difference)} "
+                          f"{result.inputs.model.unit}", style=_style(doc, ("List Bullet",)))
+
+
+def write(result: Result, output: Path, template: Path | None = None) -> Path:
+    """Write the follow-up to ``output`` (.docx)."""
+    model = result.inputs.model
+    doc = _empty(template)
+    doc.add_paragraph(f"Budgetopfølgning {model.fiscal_year}", style=_style(doc, ("Title",)))
+    doc.add_paragraph(f"{model.name}\nOpgjort pr. {long_date(result.as_of)} (regnskab til og med {figures.monthly_name(result)})")
+    doc.add_paragraph(f"Beløb i {model.unit}, netto (udgifter positive, indtægter negative). {figures.sign_note(result)}")
+    said = figures.comments(result)
+
+    doc.add_heading("Hovedtal", level=1)
+    table(doc, figures.key_figures(result))
+    _picture(doc, charts.expected_results(result))
+
+    doc.add_heading("Status pr. sektor og kategori", level=1)
+    table(doc, figures.groups(result))
+    _picture(doc, charts.cumulative(result))
+    for sector in model.sector_codes:
+        doc.add_heading(figures.sector_name(result, sector), level=2)
+        table(doc, figures.status_of(result, sector))
+        _comments(doc, result, said, sector)
+
+    doc.add_heading("Største afvigelser", level=1)
+    doc.add_paragraph("Linjerne med de største forventede resultater. 'Controllerens' betyder, at controllerens egen "
+                      "prognose (tabellen Forecast) tæller i stedet for den beregnede.")
+    table(doc, figures.deviations(result))
+
+    targets = figures.activity(result)
+    if targets is not None:
+        doc.add_heading("Aktivitetsmål", level=1)
+        table(doc, targets)
+
+    past = figures.history(result)
+    if past is not None:
+        doc.add_heading("Økonomi hovedtal over årene", level=1)
+        table(doc, past)
+        _picture(doc, charts.history(result))
+
+    ahead = figures.outer_years(result)
+    if ahead:
+        doc.add_heading("Overslagsår og besparelser", level=1)
+        for section in ahead:
+            table(doc, section)
+
+    doc.add_heading("Kontroller", level=1)
+    checks(doc, result)
+
+    missing = figures.missing_comments(result)
+    if missing:
+        doc.add_heading("Mangler bemærkning", level=1)
+        doc.add_paragraph("Sektorer med et forventet merforbrug over den røde grænse og ingen bemærkning "
+                          "(tabellen Comments, arket Bemærkninger, eller comments.csv):")
+        for name in missing:
+            doc.add_paragraph(f"mangler bemærkning: {name}", style=_style(doc, ("List Bullet",)))
+
+    doc.core_properties.title = f"Budgetopfølgning {model.fiscal_year}"
+    doc.core_properties.author = "budgetcontrol"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(output))
+    return output
