@@ -62,6 +62,9 @@ def main() -> None:
     _field(footer, "NUMPAGES")
     doc.core_properties.author = "budgetcontrol"
     doc.core_properties.title = "Budgetopfølgning"
+    for rid, rel in list(doc.part.rels.items()):  # Word 2010's copy of the styles, stale once styles change
+        if rel.reltype.endswith("/stylesWithEffects"):
+            doc.part.drop_rel(rid)
     doc.save(str(OUT))
     print(f"wrote {OUT}")
 

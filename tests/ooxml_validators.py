@@ -49,8 +49,9 @@ def _runtime_folder() -> Path:
 
 
 @functools.lru_cache(maxsize=1)
-def _sdk():
-    """The SDK's SpreadsheetDocument and OpenXmlValidator classes (the runtime is loaded once a process)."""
+def _sdk(suffix: str = ".xlsx"):
+    """The SDK's SpreadsheetDocument (WordprocessingDocument for .docx) and OpenXmlValidator classes (the
+    runtime is loaded once a process)."""
     os.environ.setdefault("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1")
     from clr_loader import get_coreclr
     from pythonnet import set_runtime
@@ -61,15 +62,15 @@ def _sdk():
 
     clr.AddReference(str(root / "app" / "DocumentFormat.OpenXml.dll"))
     from DocumentFormat.OpenXml import FileFormatVersions
-    from DocumentFormat.OpenXml.Packaging import SpreadsheetDocument
+    from DocumentFormat.OpenXml.Packaging import SpreadsheetDocument, WordprocessingDocument
     from DocumentFormat.OpenXml.Validation import OpenXmlValidator
 
-    return SpreadsheetDocument, OpenXmlValidator, FileFormatVersions
+    return {".docx": WordprocessingDocument}.get(suffix, SpreadsheetDocument), OpenXmlValidator, FileFormatVersions
 
 
 def sdk_errors(path: str | Path) -> list[str]:
     """Every error the Open XML SDK 2.8.1 validator reports (Office 2010 rules), as "part path: text"."""
-    document_class, validator_class, versions = _sdk()
+    document_class, validator_class, versions = _sdk(Path(path).suffix.lower())
     document = document_class.Open(str(path), False)
     try:
         found = validator_class(versions.Office2010).Validate(document)

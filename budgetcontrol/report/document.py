@@ -67,9 +67,7 @@ def _style(doc: Document, names: tuple[str, ...]) -> str | None:
 def _repeat_header(row) -> None:
     """The heading row repeats at the top of every page the table runs onto."""
     props = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    props.append(header)
+    props.append(OxmlElement("w:tblHeader"))  # on by its presence (ST_OnOff has no "true" in the 2010 schema)
 
 
 def _shade(cell, colour: str) -> None:
