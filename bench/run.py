@@ -56,8 +56,10 @@ class _Reference:
     """A Table as xlwings' "range" conversion hands it to a function: a place, and values on demand."""
 
     def __init__(self, name: str, values: list):
-        self.address, self._values = f"${name}", values
-        self.sheet = type("Sheet", (), {"name": name, "book": type("Book", (), {"name": "bench.xlsx"})})()
+        self.name, self._values = name, values
+
+    def get_address(self, external: bool = False) -> str:
+        return f"[bench.xlsx]{self.name}!$A$1" if external else "$A$1"
 
     @property
     def value(self):
@@ -66,7 +68,8 @@ class _Reference:
 
 def in_process(folder: Path) -> dict:
     """The engine on the loaded inputs, and the summary worksheet function: cold (new stamps), warm
-    (same stamps), warm without stamps (read and keyed by contents), and after one actual was typed;
+    (same stamps), warm without stamps (read and keyed by contents), after a full recalculation (new stamps,
+    same contents) and warm after it, and after one actual was typed;
     with the cells handed over per call (udf_tables)."""
     import pandas as pd
 
@@ -101,12 +104,18 @@ def in_process(folder: Path) -> dict:
     cold = call(stamps)
     warm = call(stamps)
     unstamped = call(None)
-    ranges["actuals"]._values[1][ranges["actuals"]._values[0].index("amount")] += 1000.0  # one actual typed: Excel stamps Actuals anew
+    for r in refs:  # a full recalculation: every stamp new, the same contents handed over afresh
+        r._values = [list(row) for row in r._values]
+    stamps = [udf_tables.stamp(r) for r in refs]
+    recalculated = call(stamps)
+    after_recalc = call(stamps)
+    ranges["actuals"]._values[1][ranges["actuals"]._values[0].index("amount")] += 1000.0  # typed: stamped anew
     stamps[2] = udf_tables.stamp(ranges["actuals"])
     typed = call(stamps)
     return {"engine_s": round(engine, 2), "udf_cold_ms": round(cold[0]), "udf_warm_ms": warm[0],
             "udf_cells": cold[1], "udf_warm_cells": warm[1], "udf_unstamped_ms": unstamped[0],
-            "udf_unstamped_cells": unstamped[1], "udf_typed_ms": round(typed[0]), "udf_typed_cells": typed[1]}
+            "udf_unstamped_cells": unstamped[1], "udf_recalc_ms": recalculated[0], "udf_recalc_cells": recalculated[1],
+            "udf_warm_after_recalc_ms": after_recalc[0], "udf_typed_ms": round(typed[0]), "udf_typed_cells": typed[1]}
 
 
 def formula_cells(book: Path) -> dict[str, dict]:

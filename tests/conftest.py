@@ -39,5 +39,5 @@ def soffice() -> str:
     """LibreOffice is required: the README's test command installs it. Missing it is a failure, not a skip."""
     found = shutil.which("soffice") or shutil.which("libreoffice")
     if not found:
-        pytest.fail("LibreOffice (soffice) is not installed: run the README's test command, which installs libreoffice-calc")
+        pytest.fail("LibreOffice (soffice) is not installed: run the README's test command, which installs libreoffice-calc and libreoffice-writer")
     return found

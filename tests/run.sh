@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: installs what the tests need (LibreOffice Calc from Debian, the
+# The test command: installs what the tests need (LibreOffice Calc and Writer from Debian, the
 # package with its test extras) and runs the whole suite, LibreOffice tests included.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -29,7 +29,7 @@ def routine() -> tuple[list[str], list[str]]:
 @pytest.mark.libreoffice
 def test_the_monthly_routine_prints_what_the_readme_shows(soffice, tmp_path):
     commands, shown = routine()
-    assert [c.split()[1] for c in commands] == ["build", "refresh", "verify", "export"]
+    assert [c.split()[1] for c in commands] == ["build", "refresh", "verify", "export", "report"]
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     outputs = []
     for command in commands:
@@ -43,3 +43,7 @@ def test_the_monthly_routine_prints_what_the_readme_shows(soffice, tmp_path):
     with open(tmp_path / "status-2014-06.csv", encoding="utf-8") as fh:
         months = sorted({row["month"] for row in csv.DictReader(fh)})
     assert months == [f"2014-{m:02d}" for m in range(1, 7)]
+    from docx import Document  # the follow-up of June, and its PDF
+    texts = [p.text for p in Document(str(tmp_path / "budgetopfoelgning-2014-06.docx")).paragraphs]
+    assert "Budgetopfølgning 2014" in texts and any("Opgjort pr. 30. juni 2014" in t for t in texts)
+    assert (tmp_path / "budgetopfoelgning-2014-06.pdf").read_bytes().startswith(b"%PDF")

@@ -10,15 +10,16 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from docx import Document
+from helpers import EXAMPLE, ROOT, append_table_row, copy_example
 from typer.testing import CliRunner
 
 from budgetcontrol import contract, export
 from budgetcontrol.cli import app
 from budgetcontrol.engine import compute
 from budgetcontrol.report import figures
-from helpers import EXAMPLE, ROOT, append_table_row, copy_example
 
 runner = CliRunner()
 EXAMPLES = ROOT / "examples"
@@ -81,7 +82,7 @@ def test_every_table_prints_the_figures_of_its_section_rounded_to_the_unit(tmp_p
             for column, text, value in zip(section.frame.columns, got, want):
                 if column in section.texts:
                     assert text == ("" if value is None else str(value)), (section.caption, column)
-                elif value is None or value != value:
+                elif value is None or pd.isna(value):
                     assert text == ""
                 elif column in section.percent:
                     assert danish(text) == pytest.approx(round(value * 100, 1) / 100), (section.caption, column)

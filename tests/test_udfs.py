@@ -270,3 +270,82 @@ def test_a_stamp_counts_only_for_the_range_it_was_given_for(live_book):
 def test_a_stamp_of_values_not_a_reference_is_one_readable_line(example_tables):
     got = udfs.BC_STAMP(example_tables["Budget"])
     assert got == "#BC! TypeError: BC_STAMP expects a Table reference, e.g. Budget[#All]"
+
+
+REGISTER = r'''
+import json, sys, types
+for name in ("pythoncom", "pywintypes", "win32com", "win32com.client", "win32api"):
+    sys.modules[name] = types.ModuleType(name)
+sys.modules["pythoncom"].CoInitialize = lambda: None
+sys.modules["win32com.client"].Dispatch = lambda *a: None
+sys.modules["win32com"].client = sys.modules["win32com.client"]
+import xlwings as xw
+xw._xlwindows = types.SimpleNamespace(is_range_instance=lambda a: False, Range=None)
+sys.modules["xlwings._xlwindows"] = xw._xlwindows
+import xlwings.udfs as real
+xw.func, xw.arg = real.xlfunc, real.xlarg  # xlwings' own decorators, as on Windows
+import udfs
+out = {name: {a["name"]: a["options"].get("convert") for a in getattr(udfs, name).__xlfunc__["args"]}
+       for name in ("BC_STAMP", "BC_SUMMARY", "BC_FORECAST", "BC_CORRECTED")}
+print(json.dumps(out))
+'''
+
+
+def test_xlwings_own_decorators_register_the_big_tables_as_references_not_real_excel(tmp_path):
+    """The registration xlwings' VBA wrapper and call_udf read (``__xlfunc__``), made by xlwings' real decorators
+    with its Windows modules stubbed; that Excel then passes a Range is xlwings' and Excel's part."""
+    import json
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+
+    done = subprocess.run([sys.executable, "-c", REGISTER], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    assert got["BC_STAMP"] == {"table": "table_reference"}
+    assert {k for k, v in got["BC_FORECAST"].items() if v == "table_reference"} == {"budget", "changes", "actuals", "forecasts"}
+    assert {k for k, v in got["BC_CORRECTED"].items() if v == "table_reference"} == {"budget", "changes"}
+    assert got["BC_SUMMARY"]["as_of"] is None and got["BC_SUMMARY"]["stamps"] is None  # small arguments stay values
+
+
+def test_a_reference_argument_stays_a_range_and_an_array_constant_converts_as_xlwings_converts_values(monkeypatch):
+    from types import SimpleNamespace
+
+    from xlwings import conversion
+
+    # no Excel engine on Linux: a stand-in whose value cleaning marks what it cleaned
+    cleaned = lambda data, *options: [["cleaned"] + list(row) for row in data]
+    engine = SimpleNamespace(impl=SimpleNamespace(clean_value_data=cleaned))
+    monkeypatch.setitem(xw.engines.engines_by_name, "excel", engine)
+    place = SimpleNamespace(sheet=SimpleNamespace(book=SimpleNamespace(app=SimpleNamespace(engine=engine))))
+    # ``place`` stands in for the Range xlwings wraps around what Excel passed: handed on, nothing read
+    assert conversion.read(place, None, {"convert": "table_reference"}) is place
+    constant = (("sector", "category", "text"), ("BU", "", "x"))  # e.g. ={...} or another function's result
+    got = conversion.read(None, constant, {"convert": "table_reference"})
+    assert got == conversion.read(None, constant, {}) and got[0][0] == "cleaned"  # xlwings' own value conversion
+
+
+def test_a_restarted_python_never_takes_an_old_stamp_for_its_own(monkeypatch, live_book):
+    """Even with the same process id (a restarted server may get one): the stamp's token is random per process."""
+    import importlib
+    import os
+
+    monkeypatch.setattr(os, "getpid", lambda: 4242)
+    refs = references(live_book)
+    before = [udfs.BC_STAMP(r) for r in refs]
+    importlib.reload(udf_tables)  # the server restarted: a new counter and a new token
+    after = [udfs.BC_STAMP(r) for r in refs]
+    assert not set(before) & set(after)
+
+
+def test_equal_contents_share_one_key_so_warm_calls_after_a_full_recalculation_compare_by_identity(live_book):
+    refs = references(live_book)
+    first = {udf_tables.where(r): udf_tables.stamp(r) for r in refs}
+    key = udf_tables.key(refs[2], first)
+    again = {udf_tables.where(r): udf_tables.stamp(r) for r in refs}  # every stamp new, nothing changed
+    assert udf_tables.key(refs[2], again) is key
+    ws = refs[2].ws
+    ws.cell(refs[2].row + 1, refs[2].last_column).value = 12345.0
+    changed = {udf_tables.where(r): udf_tables.stamp(r) for r in refs}
+    assert udf_tables.key(refs[2], changed) != key

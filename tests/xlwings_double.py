@@ -55,6 +55,10 @@ class Range:
     def sheet(self):
         return Sheet(self.book, self.ws)
 
+    def get_address(self, row_absolute=True, column_absolute=True, include_sheetname=False, external=False):
+        """As xlwings gives it with ``external=True``: ``[book.xlsx]Sheet!$A$4:$F$20`` (absolute only)."""
+        return f"[{self.book.name}]{self.ws.title}!{self.address}" if external else self.address
+
     @property
     def value(self):
         grid = [[c.value for c in row] for row in self._cells()]

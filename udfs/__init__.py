@@ -21,21 +21,41 @@ The work is done in ``budgetcontrol.functions``; these are only its Excel names.
 """
 
 import xlwings as xw
+from xlwings import conversion
 
 from budgetcontrol import functions as bc
 
+BIG_TABLES = ("budget", "changes", "actuals", "forecasts")
+
+
+class TableReference(conversion.Accessor):
+    """A range argument as its Range, its values read only when needed; anything else (an array constant,
+    a value another function computed) converted as xlwings converts values. xlwings' own "range"
+    conversion would turn those into None."""
+
+    @staticmethod
+    def _stage(ctx):
+        ctx.value = ctx.range if ctx.range is not None else conversion.read(None, ctx.value, {})
+
+    @classmethod
+    def reader(cls, options):
+        return conversion.Pipeline().append_stage(cls._stage)
+
+
+TableReference.register("table_reference")
+
 
 def tables_by_reference(function):
-    """The big Table arguments as range references (xlwings' "range" conversion), not their values."""
+    """The big Table arguments as range references (``TableReference``), not their values."""
     names = function.__code__.co_varnames[:function.__code__.co_argcount]
-    for name in ("budget", "changes", "actuals", "forecasts"):
+    for name in BIG_TABLES:
         if name in names:
-            function = xw.arg(name, "range")(function)
+            function = xw.arg(name, "table_reference")(function)
     return function
 
 
 @xw.func
-@xw.arg("table", "range")
+@xw.arg("table", "table_reference")
 def BC_STAMP(table):
     """A new stamp each time a cell of the Table changes; pass the stamp cells as a function's ``stamps``."""
     return bc.stamp(table)

@@ -8,12 +8,12 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter
 
-from budgetcontrol.danish import kroner  # noqa: E402
-from budgetcontrol.engine import Result  # noqa: E402
-from budgetcontrol.report import figures  # noqa: E402
+from budgetcontrol.danish import kroner
+from budgetcontrol.engine import Result
+from budgetcontrol.report import figures
 
 BUDGET, ACTUAL, OVER, UNDER = "#4472C4", "#ED7D31", "#C00000", "#70AD47"
 DPI = 150

@@ -29,13 +29,14 @@ TABLE_STYLES = ("Budgetopfølgning", "Table Grid")
 SHADES = {"Grøn": "C6EFCE", "Gul": "FFEB9C", "Rød": "FFC7CE"}
 TABLE_FONT, HEADER_FONT = Pt(8), Pt(7)
 WIDTH = Cm(16)  # the text width of the default template's A4 page
+TOGETHER = 25  # a table of up to this many rows stays on one page with its caption
 
 
 def amount(value) -> str:
     """A whole figure in Danish style (1.234.567, -21.685); blank when there is none."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return format_decimal(int(round(float(value))), format="#,##0", locale="da_DK")
+    return format_decimal(round(float(value)), format="#,##0", locale="da_DK")
 
 
 def percent(value) -> str:
@@ -130,6 +131,10 @@ def table(doc: Document, section: Section) -> None:
             _text(cell, printed(section, column, value), bold=i in section.total_rows, right=column not in section.texts)
             if column == section.light and value in SHADES:
                 _shade(cell, SHADES[value])
+    if len(frame) <= TOGETHER:  # each row kept with the next: a short table is not split over two pages
+        for row in grid.rows[:-1]:
+            for cell in row.cells:
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
 
 
 def _picture(doc: Document, png: bytes | None) -> None:
