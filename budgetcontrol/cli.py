@@ -229,21 +229,14 @@ def report(
     output: Path = typer.Option(Path("budgetopfoelgning.docx"), "-o", "--output", help="The Word document to write (.docx)."),
     pdf: bool = typer.Option(False, "--pdf", help="Also write the PDF beside it (LibreOffice headless)."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP),
-    template: Optional[Path] = typer.Option(None, "--template", help="The municipality's own Word document whose styles, "
-                                            "header and footer (logo) the report takes; default: the package's."),
+    template: Optional[Path] = typer.Option(None, "--template", help="Your own Word document: its styles, header and footer."),
 ) -> None:
-    """Write the budget follow-up (budgetopfølgning) for management and the committee: key figures, status per
-    sector and category with the controller's comments, the largest deviations, targets, the years around, checks."""
+    """Write the budget follow-up (budgetopfølgning) for management and the committee, in Word (and PDF)."""
     from budgetcontrol.report.make import report as making
 
-    with _user_errors():
-        with _status("Writing the budget follow-up…"):
-            result, written = making(source, output, _as_of(as_of), pdf, template)
-    from budgetcontrol.report.figures import missing_comments
-
-    missing = missing_comments(result)
-    note = f"; mangler bemærkning: {', '.join(missing)}" if missing else ""
-    err.print(f"wrote {' and '.join(map(str, written))} (as of {result.as_of.isoformat()}{note})", markup=False, soft_wrap=True)
+    with _user_errors(), _status("Writing the budget follow-up…"):
+        line = making(source, output, _as_of(as_of), pdf, template)
+    err.print(line, markup=False, soft_wrap=True)
 
 
 @app.command()

@@ -49,9 +49,8 @@ def _runtime_folder() -> Path:
 
 
 @functools.lru_cache(maxsize=1)
-def _sdk(suffix: str = ".xlsx"):
-    """The SDK's SpreadsheetDocument (WordprocessingDocument for .docx) and OpenXmlValidator classes (the
-    runtime is loaded once a process)."""
+def _loaded() -> None:
+    """The .NET runtime and the SDK's assembly, loaded once a process (pythonnet refuses a second load)."""
     os.environ.setdefault("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1")
     from clr_loader import get_coreclr
     from pythonnet import set_runtime
@@ -61,6 +60,11 @@ def _sdk(suffix: str = ".xlsx"):
     import clr
 
     clr.AddReference(str(root / "app" / "DocumentFormat.OpenXml.dll"))
+
+
+def _sdk(suffix: str = ".xlsx"):
+    """The SDK's SpreadsheetDocument (WordprocessingDocument for .docx) and OpenXmlValidator classes."""
+    _loaded()
     from DocumentFormat.OpenXml import FileFormatVersions
     from DocumentFormat.OpenXml.Packaging import SpreadsheetDocument, WordprocessingDocument
     from DocumentFormat.OpenXml.Validation import OpenXmlValidator

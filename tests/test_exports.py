@@ -125,7 +125,7 @@ def test_the_kontoplan_export_gives_the_same_figures_as_the_contract_export(book
             in result.stdout)
     assert "checks: OK" in result.stdout
     sheets = openpyxl.load_workbook(copy, read_only=True).sheetnames
-    assert sheets[sheets.index("Besparelsesdata") + 1] == "Kontoplan"  # the account map after the other inputs
+    assert sheets[sheets.index("Bemærkninger") + 1] == "Kontoplan"  # the account map after the other inputs
 
 
 def _may_built(tmp_path: Path, file: str, line: str) -> Path:

@@ -31,6 +31,13 @@ def report(source: Path, out: Path, *extra: str) -> Document:
     return Document(str(out))
 
 
+def excel_round(value: float, decimals: int = 0) -> float:
+    """As Excel's number formats round: half away from zero (0,5 → 1), not Python's half to even."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return float(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+
+
 def danish(text: str) -> float | None:
     """A figure as printed (1.234.567, -21.685, 98,7 %) back as a number; None for a blank."""
     text = text.strip().replace("\u2212", "-")
@@ -67,7 +74,10 @@ def sections(result) -> list[figures.Section]:
     return found + figures.outer_years(result)
 
 
-@pytest.mark.parametrize("example", ["aalborg-2014-bu", "aalborg-2019-bu", "aalborg-2017-placements"])
+ALL_EXAMPLES = ["aalborg-2014-bu", "aalborg-2014-bu-may", "aalborg-2019-bu", "aalborg-2017-placements"]
+
+
+@pytest.mark.parametrize("example", ALL_EXAMPLES)
 def test_every_table_prints_the_figures_of_its_section_rounded_to_the_unit(tmp_path, example):
     doc = report(EXAMPLES / example, tmp_path / "r.docx")
     printed = tables_by_caption(doc)
@@ -85,9 +95,9 @@ def test_every_table_prints_the_figures_of_its_section_rounded_to_the_unit(tmp_p
                 elif value is None or pd.isna(value):
                     assert text == ""
                 elif column in section.percent:
-                    assert danish(text) == pytest.approx(round(value * 100, 1) / 100), (section.caption, column)
+                    assert danish(text) == pytest.approx(excel_round(value * 100, 1) / 100), (section.caption, column)
                 else:
-                    assert danish(text) == round(value), (section.caption, column, text, value)
+                    assert danish(text) == excel_round(value), (section.caption, column, text, value)
 
 
 def test_key_figures_and_status_equal_the_engines_export_tables(tmp_path):
@@ -101,8 +111,8 @@ def test_key_figures_and_status_equal_the_engines_export_tables(tmp_path):
     key = printed["Hovedtal pr. sektor, netto, 1.000 kr."]
     total = dict(zip(key[0], key[-1]))
     assert total["Sektor"] == "I alt"
-    assert danish(total["Oprindeligt budget"]) == round(grand["original"])
-    assert danish(total["Korrigeret budget"]) == round(grand["corrected"])
+    assert danish(total["Oprindeligt budget"]) == excel_round(grand["original"])
+    assert danish(total["Korrigeret budget"]) == excel_round(grand["corrected"])
     month = export.table(result, "monthly")
     month = month[(month["month"] == "2019-09") & (month["kind"] == "net")].set_index("category")
     status = printed["Børn og Unge: status pr. kategori, netto, 1.000 kr."]
@@ -110,12 +120,12 @@ def test_key_figures_and_status_equal_the_engines_export_tables(tmp_path):
     for row in status[1:-1]:
         cells = dict(zip(status[0], row))
         figures_of = month.loc[names[cells["Kategori"]]]
-        assert danish(cells["Korrigeret budget"]) == round(figures_of["corrected"])
-        assert danish(cells["Periodiseret budget til dato"]) == round(figures_of["budget_ytd"])
-        assert danish(cells["Regnskab til dato"]) == round(figures_of["actual_ytd"])
-        assert danish(cells["Forventet regnskab"]) == round(figures_of["forecast"])
-        assert danish(cells["Forventet resultat"]) == round(figures_of["expected_result"])
-        assert danish(cells["Forbrugsprocent"]) == pytest.approx(round(figures_of["consumption"] * 100, 1) / 100)
+        assert danish(cells["Korrigeret budget"]) == excel_round(figures_of["corrected"])
+        assert danish(cells["Periodiseret budget til dato"]) == excel_round(figures_of["budget_ytd"])
+        assert danish(cells["Regnskab til dato"]) == excel_round(figures_of["actual_ytd"])
+        assert danish(cells["Forventet regnskab"]) == excel_round(figures_of["forecast"])
+        assert danish(cells["Forventet resultat"]) == excel_round(figures_of["expected_result"])
+        assert danish(cells["Forbrugsprocent"]) == pytest.approx(excel_round(figures_of["consumption"] * 100, 1) / 100)
     # the controller's forecast counts for placements, and the deviations say so
     deviations = next(rows for caption, rows in printed.items() if caption.startswith("De "))
     placements = next(dict(zip(deviations[0], r)) for r in deviations[1:] if r[2] == "anbringelser" and r[3] == "Udgift")
@@ -158,7 +168,9 @@ def test_comments_from_the_folder_print_under_their_figures_and_a_red_overspend_
     (folder / "model.yaml").write_text(model + "traffic_lights: {amber: 0.0, red: 0.00001}\n", encoding="utf-8")
     (folder / "budget.csv").write_text((folder / "budget.csv").read_text(encoding="utf-8").replace(",1914428", ",1800000"),
                                        encoding="utf-8")  # a lower service budget: an overspend beyond red
-    listed = body_texts(report(folder, tmp_path / "red.docx"))
+    done = runner.invoke(app, ["report", str(folder), "-o", str(tmp_path / "red.docx")])
+    assert done.exit_code == 0 and "mangler bemærkning: Børn og Unge" in done.output  # said on the terminal too
+    listed = body_texts(Document(str(tmp_path / "red.docx")))
     assert "Mangler bemærkning" in listed and "mangler bemærkning: Børn og Unge" in listed
     (folder / "comments.csv").write_text(
         "sector,category,text\nBU,,Merforbruget skyldes flere anbringelser.\nbu,service,Handleplan forelægges udvalget.\n",
@@ -278,18 +290,105 @@ def test_every_table_repeats_its_heading_row_and_the_document_passes_the_open_xm
     assert len([s for s in doc.inline_shapes]) == 3  # expected results, cumulative, history
 
 
-def test_the_pdf_holds_the_figures_and_the_2014_demo_fits_in_eight_pages(tmp_path, soffice):
+@pytest.mark.parametrize("example", ALL_EXAMPLES)
+def test_the_pdf_holds_the_key_figures_of_each_example_and_the_2014_demo_fits_in_eight_pages(tmp_path, soffice, example):
     from pypdf import PdfReader
 
-    done = runner.invoke(app, ["report", str(EXAMPLE), "-o", str(tmp_path / "r.docx"), "--pdf"])
+    from budgetcontrol.report.document import amount, percent
+
+    done = runner.invoke(app, ["report", str(EXAMPLES / example), "-o", str(tmp_path / "r.docx"), "--pdf"])
     assert done.exit_code == 0, done.output
     pdf = PdfReader(str(tmp_path / "r.pdf"))
-    assert 1 <= len(pdf.pages) <= 8
+    assert 1 <= len(pdf.pages) <= (8 if example == "aalborg-2014-bu" else 12)
     text = "\n".join(page.extract_text() for page in pdf.pages)
-    result = compute(contract.load(EXAMPLE))
+    result = compute(contract.load(EXAMPLES / example))
     key = figures.key_figures(result).frame
-    from budgetcontrol.report.document import amount
-
-    for column in ("Oprindeligt budget", "Korrigeret budget", "Regnskab til dato", "Forventet resultat"):
+    for column in ("Oprindeligt budget", "Korrigeret budget", "Regnskab til dato", "Forventet regnskab", "Forventet resultat"):
         assert amount(key[column].iloc[-1]) in text, column
-    assert "Budgetopfølgning 2014" in text and "Alle kontroller OK." in text
+    grand = figures.groups(result).frame.iloc[-1]
+    assert percent(grand["Forbrugsprocent"]) in text
+    assert f"Budgetopfølgning {result.inputs.model.fiscal_year}" in text and "Alle kontroller OK." in text
+
+
+def test_as_of_moves_the_follow_up_to_that_month(tmp_path):
+    texts = "\n".join(body_texts(report(EXAMPLE, tmp_path / "r.docx", "--as-of", "2014-03-31")))
+    assert "Opgjort pr. 31. marts 2014 (regnskab til og med marts 2014)" in texts
+    printed = tables_by_caption(Document(str(tmp_path / "r.docx")))
+    result = compute(contract.load(EXAMPLE), dt.date(2014, 3, 31))
+    key = printed["Hovedtal pr. sektor, netto, 1.000 kr."]
+    assert danish(dict(zip(key[0], key[-1]))["Regnskab til dato"]) == excel_round(figures.key_figures(result).frame["Regnskab til dato"].iloc[-1])
+
+
+def test_figures_round_as_excel_shows_them_half_away_from_zero_and_never_minus_zero():
+    from budgetcontrol.report.document import amount, percent
+
+    assert [amount(v) for v in (1_682_366.5, 2.5, -2.5, -0.4, 1234567.49, float("nan"))] == \
+        ["1.682.367", "3", "-3", "0", "1.234.567", ""]
+    assert [percent(v) for v in (0.4865, 0.98765, -0.00001, 1.0735)] == ["48,7 %", "98,8 %", "0,0 %", "107,4 %"]
+
+
+def test_each_sector_of_a_municipality_equals_the_monthly_export(municipality, tmp_path):
+    """Three sectors: every sector's status table against `export --table monthly` (the as-of month, net)."""
+    printed = tables_by_caption(report(municipality, tmp_path / "r.docx"))
+    result = compute(contract.load(municipality))
+    month = export.table(result, "monthly")
+    month = month[(month["month"] == f"{result.as_of:%Y-%m}") & (month["kind"] == "net")]
+    names = {c.name: c.code for c in result.inputs.model.categories}
+    for sector in result.inputs.model.sector_codes:
+        rows = printed[f"{figures.sector_name(result, sector)}: status pr. kategori, netto, {result.inputs.model.unit}"]
+        mine = month[month["sector"] == sector].set_index("category")
+        assert len(rows) - 2 == len(mine)  # the heading row and the sector's total besides its categories
+        for row in rows[1:-1]:
+            cells = dict(zip(rows[0], row))
+            want = mine.loc[names[cells["Kategori"]]]
+            assert [danish(cells[c]) for c in ("Korrigeret budget", "Regnskab til dato", "Forventet resultat")] == \
+                [excel_round(want[c]) for c in ("corrected", "actual_ytd", "expected_result")]
+        total = dict(zip(rows[0], rows[-1]))
+        assert danish(total["Korrigeret budget"]) == excel_round(mine["corrected"].sum())
+
+
+def test_the_traffic_light_is_text_and_its_colour(tmp_path):
+    doc = report(EXAMPLE, tmp_path / "r.docx", "--as-of", "2014-06-30")  # guaranteed runs red in June
+    shaded = {}
+    for grid in doc.tables:
+        header = [c.text for c in grid.rows[0].cells]
+        if "Trafiklys" in header:
+            for row in grid.rows[1:]:
+                cell = row.cells[header.index("Trafiklys")]
+                fill = cell._tc.tcPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}shd")
+                shaded.setdefault(cell.text, set()).add(fill.get(
+                    "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}fill"))
+    assert shaded["Rød"] == {"FFC7CE"} and shaded["Grøn"] == {"C6EFCE"}
+
+
+def test_a_break_is_listed_with_its_change_and_the_difference_in_the_unit(tmp_path):
+    folder = copy_example(tmp_path / "bu")
+    with open(folder / "changes.csv", "a", encoding="utf-8") as fh:
+        fh.write("R99,2014-03-01,approved,reallocation,BU,service,,expense,50,Omplacering uden modpost,\n")
+    texts = body_texts(report(folder, tmp_path / "r.docx"))
+    line = next(t for t in texts if t.startswith("BRUD:") and "R99" in t)
+    assert line.endswith("forskel 50 t.kr.") and "Alle kontroller OK." not in texts
+
+
+def test_a_template_without_the_expected_styles_still_gives_the_document(tmp_path):
+    from docx.enum.style import WD_STYLE_TYPE
+
+    bare = Document()
+    styles = bare.styles.element
+    for style in list(styles):
+        if style.tag.endswith("}style") and style.get(
+                "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}styleId") not in ("Normal", "TableNormal"):
+            styles.remove(style)
+    bare.styles.add_style("Budgetopfølgning", WD_STYLE_TYPE.PARAGRAPH)  # a paragraph style of the table style's name
+    bare.save(str(tmp_path / "bare.docx"))
+    doc = report(EXAMPLE, tmp_path / "r.docx", "--template", str(tmp_path / "bare.docx"))
+    hovedtal = next(p for p in doc.paragraphs if p.text == "Hovedtal")
+    assert hovedtal.runs[0].bold and len(doc.tables) >= 4
+
+
+def test_a_pdf_target_that_is_a_folder_is_one_line_before_anything_is_written(tmp_path):
+    out = tmp_path / "out"
+    (out / "r.pdf").mkdir(parents=True)
+    done = runner.invoke(app, ["report", str(EXAMPLE), "-o", str(out / "r.docx"), "--pdf"])
+    assert done.exit_code == 2 and "r.pdf: is a folder" in done.output and len(done.output.strip().splitlines()) == 1
+    assert sorted(p.name for p in out.iterdir()) == ["r.pdf"]

@@ -28,10 +28,17 @@ def _png(fig) -> bytes:
     return buffer.getvalue()
 
 
-def cumulative(result: Result) -> bytes:
-    """Per sector (a panel each, up to 12): the phased budget to date against the actuals to date."""
+PANELS = 9  # sectors per cumulative chart; more sectors, more charts
+
+
+def cumulative(result: Result) -> list[bytes]:
+    """Per sector (a panel each, nine to a chart): the phased budget to date against the actuals to date."""
     data = figures.cumulative(result)
-    sectors = [c for c in result.inputs.model.sector_codes if c in set(data["sector"])][:12]
+    sectors = [c for c in result.inputs.model.sector_codes if c in set(data["sector"])]
+    return [_cumulative(result, data, sectors[i:i + PANELS]) for i in range(0, len(sectors), PANELS)]
+
+
+def _cumulative(result: Result, data, sectors: list[str]) -> bytes:
     columns = min(3, len(sectors)) or 1
     rows = -(-len(sectors) // columns) or 1
     fig, axes = plt.subplots(rows, columns, figsize=(6.3, 2.2 * rows + 0.4), squeeze=False)
@@ -87,8 +94,7 @@ def history(result: Result) -> bytes | None:
     ax.yaxis.set_major_formatter(_DANISH)
     ax.tick_params(axis="y", labelsize=7)
     ax.legend(fontsize=7, loc="lower right")
-    low = min(years.min().min(), 0) if years.min().min() < 0 else years.min().min() * 0.9
-    ax.set_ylim(bottom=low)
+    ax.axhline(0, color="black", linewidth=0.8)  # bars from zero: the differences are not blown up
     ax.set_title(f"Budget og regnskab pr. år, netto, {result.inputs.model.unit}", fontsize=10)
     ax.grid(axis="y", alpha=0.3)
     return _png(fig)

@@ -10,10 +10,12 @@ the table style "Budgetopfølgning" (else "Table Grid"), and its header and foot
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from babel.numbers import format_decimal
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -28,22 +30,28 @@ TEMPLATE = Path(__file__).with_name("template.docx")
 TABLE_STYLES = ("Budgetopfølgning", "Table Grid")
 SHADES = {"Grøn": "C6EFCE", "Gul": "FFEB9C", "Rød": "FFC7CE"}
 TABLE_FONT, HEADER_FONT = Pt(8), Pt(7)
-WIDTH = Cm(16)  # the text width of the default template's A4 page
+WIDTH = Cm(16)  # the text width of the default template's A4 page, where a template gives none
 TOGETHER = 25  # a table of up to this many rows stays on one page with its caption
+
+
+def half_up(value: float, decimals: int = 0) -> Decimal:
+    """Rounded as Excel's number formats round (half away from zero, 0,5 → 1), never −0."""
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return rounded if rounded != 0 else Decimal(0).quantize(Decimal(1).scaleb(-decimals))
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def amount(value) -> str:
     """A whole figure in Danish style (1.234.567, -21.685); blank when there is none."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return format_decimal(round(float(value)), format="#,##0", locale="da_DK")
+    return "" if _blank(value) else format_decimal(half_up(value), format="#,##0", locale="da_DK")
 
 
 def percent(value) -> str:
     """A share as Danish percent with one decimal (48,7 %)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return f"{format_decimal(round(float(value) * 100, 1), format='#,##0.0', locale='da_DK')} %"
+    return "" if _blank(value) else f"{format_decimal(half_up(float(value) * 100, 1), format='#,##0.0', locale='da_DK')} %"
 
 
 def long_date(day) -> str:
@@ -60,9 +68,21 @@ def _empty(template: Path | None) -> Document:
     return doc
 
 
-def _style(doc: Document, names: tuple[str, ...]) -> str | None:
-    present = {s.name for s in doc.styles}
+def _style(doc: Document, names: tuple[str, ...], kind=WD_STYLE_TYPE.PARAGRAPH) -> str | None:
+    """The first of ``names`` the template has as a style of that kind; None: the template's default."""
+    present = {s.name for s in doc.styles if s.type == kind}
     return next((n for n in names if n in present), None)
+
+
+def heading(doc: Document, text: str, level: int) -> None:
+    """A heading in the template's Heading style; bold text where the template has none."""
+    style = _style(doc, (f"Heading {level}",))
+    paragraph = doc.add_paragraph(style=style)
+    run = paragraph.add_run(text)
+    if style is None:
+        run.bold = True
+        run.font.size = Pt(16 if level == 1 else 13)
+    paragraph.paragraph_format.keep_with_next = True
 
 
 def _repeat_header(row) -> None:
@@ -97,7 +117,21 @@ def printed(section: Section, column: str, value) -> str:
     return percent(value) if column in section.percent else amount(value)
 
 
-def _widths(section: Section) -> list:
+def text_width(doc: Document) -> int:
+    """The width between the margins of the template's last section (where the report's body goes)."""
+    page = doc.sections[-1]
+    if page.page_width and page.left_margin is not None and page.right_margin is not None:
+        width = page.page_width - page.left_margin - page.right_margin
+        if width > Cm(5):
+            return width
+    return WIDTH
+
+
+def _no_wrap(cell) -> None:
+    cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
+
+
+def _widths(section: Section, width: int = WIDTH) -> list:
     """Each column as wide as its longest printed value, its heading's words allowed to wrap (within bounds),
     together the page's text width."""
     weights = []
@@ -105,7 +139,7 @@ def _widths(section: Section) -> list:
         value = max([len(printed(section, column, v)) for v in section.frame[column]] + [0]) + 2
         word = max([len(w) for w in str(column).split()] + [0]) + 1
         weights.append(min(max(value, word, 5), 18))
-    return [int(WIDTH * w / sum(weights)) for w in weights]
+    return [int(width * w / sum(weights)) for w in weights]
 
 
 def table(doc: Document, section: Section) -> None:
@@ -113,22 +147,25 @@ def table(doc: Document, section: Section) -> None:
     caption.paragraph_format.keep_with_next = True
     frame = section.frame
     grid = doc.add_table(rows=1, cols=len(frame.columns))
-    style = _style(doc, TABLE_STYLES)
+    style = _style(doc, TABLE_STYLES, WD_STYLE_TYPE.TABLE)
     if style:
         grid.style = doc.styles[style]
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
-    for column, width in zip(grid.columns, _widths(section)):
+    widths = _widths(section, text_width(doc))
+    for column, width in zip(grid.columns, widths):
         column.width = width
-    for cell, column, width in zip(grid.rows[0].cells, frame.columns, _widths(section)):
+    for cell, column, width in zip(grid.rows[0].cells, frame.columns, widths):
         cell.width = width
         _text(cell, column, bold=True, right=column not in section.texts, size=HEADER_FONT)
     _repeat_header(grid.rows[0])
     for i, values in enumerate(frame.itertuples(index=False)):
         cells = grid.add_row().cells
-        for cell, column, value, width in zip(cells, frame.columns, values, _widths(section)):
+        for cell, column, value, width in zip(cells, frame.columns, values, widths):
             cell.width = width
             _text(cell, printed(section, column, value), bold=i in section.total_rows, right=column not in section.texts)
+            if column not in section.texts:
+                _no_wrap(cell)  # a figure is never split over two lines
             if column == section.light and value in SHADES:
                 _shade(cell, SHADES[value])
     if len(frame) <= TOGETHER:  # each row kept with the next: a short table is not split over two pages
@@ -141,7 +178,7 @@ def _picture(doc: Document, png: bytes | None) -> None:
     if png:
         import io
 
-        doc.add_picture(io.BytesIO(png), width=WIDTH)
+        doc.add_picture(io.BytesIO(png), width=min(WIDTH, text_width(doc)))
 
 
 def _comments(doc: Document, result: Result, said: dict, sector: str) -> None:
@@ -161,18 +198,30 @@ def _paragraphs(doc: Document, lead: str, text: str) -> None:
         paragraph.add_run(line)
 
 
-def checks(doc: Document, result: Result) -> None:
+COUNTED = ("lines_in_budget", "amounts_numeric", "dates_valid", "outer_budget_counted", "unmapped")  # not amounts
+
+
+def check_line(result: Result, check) -> str:
+    """A break as one line: what is checked, for which change or line, the engine's detail and the difference."""
+    from budgetcontrol.danish import with_unit
     from budgetcontrol.sheets.checks import label_of
 
+    key, _, which = check.key.partition(":")
+    what = label_of(key) + (f" ({which})" if which else "")
+    detail = f": {check.detail}" if check.detail else ""
+    difference = amount(check.difference) if key in COUNTED else with_unit(float(half_up(check.difference)),
+                                                                           result.inputs.model.unit)
+    return f"BRUD: {what}{detail}; forskel {difference}"
+
+
+def checks(doc: Document, result: Result) -> None:
     broken = [c for c in result.checks if not c.ok]
     if not broken:
         doc.add_paragraph("Alle kontroller OK.")
         return
     doc.add_paragraph(f"{len(broken)} kontrol{'ler' if len(broken) != 1 else ''} viser BRUD:")
     for c in broken:
-        detail = f" ({c.detail})" if c.detail else ""
-        doc.add_paragraph(f"BRUD: {label_of(c.key.split(':', 1)[0])}{detail}; forskel {amount(c.difference)} "
-                          f"{result.inputs.model.unit}", style=_style(doc, ("List Bullet",)))
+        doc.add_paragraph(check_line(result, c), style=_style(doc, ("List Bullet",)))
 
 
 def write(result: Result, output: Path, template: Path | None = None) -> Path:
@@ -184,46 +233,51 @@ def write(result: Result, output: Path, template: Path | None = None) -> Path:
     doc.add_paragraph(f"Beløb i {model.unit}, netto (udgifter positive, indtægter negative). {figures.sign_note(result)}")
     said = figures.comments(result)
 
-    doc.add_heading("Hovedtal", level=1)
+    heading(doc, "Hovedtal", 1)
     table(doc, figures.key_figures(result))
     _picture(doc, charts.expected_results(result))
 
-    doc.add_heading("Status pr. sektor og kategori", level=1)
+    heading(doc, "Status pr. sektor og kategori", 1)
     table(doc, figures.groups(result))
-    _picture(doc, charts.cumulative(result))
+    for png in charts.cumulative(result):
+        _picture(doc, png)
     for sector in model.sector_codes:
-        doc.add_heading(figures.sector_name(result, sector), level=2)
-        table(doc, figures.status_of(result, sector))
+        heading(doc, figures.sector_name(result, sector), 2)
+        status = figures.status_of(result, sector)
+        if len(status.frame):
+            table(doc, status)
+        else:
+            doc.add_paragraph("Ingen budget, ændringer eller regnskab for sektoren.")
         _comments(doc, result, said, sector)
 
-    doc.add_heading("Største afvigelser", level=1)
+    heading(doc, "Største afvigelser", 1)
     doc.add_paragraph("Linjerne med de største forventede resultater. 'Controllerens' betyder, at controllerens egen "
                       "prognose (tabellen Forecast) tæller i stedet for den beregnede.")
     table(doc, figures.deviations(result))
 
     targets = figures.activity(result)
     if targets is not None:
-        doc.add_heading("Aktivitetsmål", level=1)
+        heading(doc, "Aktivitetsmål", 1)
         table(doc, targets)
 
     past = figures.history(result)
     if past is not None:
-        doc.add_heading("Økonomi hovedtal over årene", level=1)
+        heading(doc, "Økonomi hovedtal over årene", 1)
         table(doc, past)
         _picture(doc, charts.history(result))
 
     ahead = figures.outer_years(result)
     if ahead:
-        doc.add_heading("Overslagsår og besparelser", level=1)
+        heading(doc, "Overslagsår og besparelser", 1)
         for section in ahead:
             table(doc, section)
 
-    doc.add_heading("Kontroller", level=1)
+    heading(doc, "Kontroller", 1)
     checks(doc, result)
 
     missing = figures.missing_comments(result)
     if missing:
-        doc.add_heading("Mangler bemærkning", level=1)
+        heading(doc, "Mangler bemærkning", 1)
         doc.add_paragraph("Sektorer med et forventet merforbrug over den røde grænse og ingen bemærkning "
                           "(tabellen Comments, arket Bemærkninger, eller comments.csv):")
         for name in missing:

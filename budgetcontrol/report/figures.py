@@ -43,7 +43,11 @@ def category_name(result: Result, code: str) -> str:
 
 
 def _status(result: Result) -> pd.DataFrame:
-    return result.status
+    """The Status figures; no consumption where the corrected budget is within the check tolerance of 0 (a
+    leftover of 0,1 + 0,2 − 0,3 is no budget to measure against)."""
+    s = result.status
+    tiny = s["corrected"].abs() <= result.inputs.model.tolerance
+    return s.assign(consumption=s["consumption"].mask(tiny)) if tiny.any() else s
 
 
 def sector_rows(result: Result) -> pd.DataFrame:

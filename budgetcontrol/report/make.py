@@ -19,13 +19,18 @@ TEMPLATE_UNPACKED = 200_000_000  # what its parts may unpack to (a zip bomb is r
 PDF_TIMEOUT = 300.0
 
 
-def check_output(output: Path) -> None:
+def check_output(output: Path, pdf: bool = False) -> None:
     if output.suffix.lower() != ".docx":
         raise InputError(str(output), "the report must be a .docx file (add --pdf for the PDF beside it)")
-    if not output.parent.exists():
+    if not output.parent.is_dir():
         raise InputError(str(output), f"folder '{output.parent}' does not exist")
-    if output.is_dir():
-        raise InputError(str(output), "is a folder, not a document file")
+    if not os.access(output.parent, os.W_OK):
+        raise InputError(str(output), f"cannot write in folder '{output.parent}' (no permission)")
+    for target in [output] + ([output.with_suffix(".pdf")] if pdf else []):
+        if target.is_dir():
+            raise InputError(str(target), "is a folder, not a document file")
+        if target.exists() and not os.access(target, os.W_OK):
+            raise InputError(str(target), "is read-only; close it (Word, a PDF viewer) or make it writable")
 
 
 def check_template(template: Path | None) -> None:
@@ -35,8 +40,8 @@ def check_template(template: Path | None) -> None:
     what = str(template)
     if not template.is_file():
         raise InputError(what, "no such template file (--template takes a Word document, .docx)")
-    if template.suffix.lower() not in (".docx", ".dotx"):
-        raise InputError(what, "the template must be a Word document (.docx or .dotx)")
+    if template.suffix.lower() != ".docx":
+        raise InputError(what, "the template must be a Word document (.docx; save a .dotx template as .docx)")
     if template.stat().st_size > TEMPLATE_BYTES:
         raise InputError(what, f"the template is larger than {TEMPLATE_BYTES // 1_000_000} MB; save it without embedded media")
     try:
@@ -76,7 +81,10 @@ def write_pdf(document: Path, pdf: Path) -> None:
 @contextlib.contextmanager
 def _beside(target: Path, suffix: str):
     """A temporary file in the target's folder, removed unless moved into place."""
-    handle, name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=suffix, dir=target.parent)
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=suffix, dir=target.parent)
+    except OSError as exc:
+        raise InputError(str(target), f"cannot write in its folder: {exc.strerror or exc}") from None
     os.close(handle)
     path = Path(name)
     mask = os.umask(0)
@@ -89,13 +97,13 @@ def _beside(target: Path, suffix: str):
 
 
 def report(source: Path, output: Path, as_of: dt.date | None = None, pdf: bool = False,
-           template: Path | None = None) -> tuple[object, list[Path]]:
-    """Write the follow-up for ``source`` (a data folder or a workbook); the result and the files written."""
+           template: Path | None = None) -> str:
+    """Write the follow-up for ``source`` (a data folder or a workbook); the line saying what was written."""
     from budgetcontrol import contract
     from budgetcontrol.engine import compute
-    from budgetcontrol.report import document
+    from budgetcontrol.report import document, figures
 
-    check_output(output)
+    check_output(output, pdf)
     check_template(template)
     inputs = contract.load(source)
     if as_of is not None and as_of.year != inputs.model.fiscal_year:
@@ -109,6 +117,12 @@ def report(source: Path, output: Path, as_of: dt.date | None = None, pdf: bool =
             raise InputError(str(output), f"cannot write the document: {exc.strerror or exc}") from None
         if pdf:
             write_pdf(draft, printed)
-            os.replace(printed, written[1])
-        os.replace(draft, output)
-    return result, written
+        try:  # the document first: a PDF never stands beside an older document
+            os.replace(draft, output)
+            if pdf:
+                os.replace(printed, written[1])
+        except OSError as exc:
+            raise InputError(str(output), f"cannot write the document: {exc.strerror or exc} (is it open in Word?)") from None
+    missing = figures.missing_comments(result)
+    note = f"; mangler bemærkning: {', '.join(missing)}" if missing else ""
+    return f"wrote {' and '.join(map(str, written))} (as of {result.as_of.isoformat()}{note})"
