@@ -44,9 +44,10 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def amount(value) -> str:
-    """A whole figure in Danish style (1.234.567, -21.685); blank when there is none."""
-    return "" if _blank(value) else format_decimal(half_up(value), format="#,##0", locale="da_DK")
+def amount(value, decimals: int = 0) -> str:
+    """A figure in Danish style (1.234.567, -21.685; with ``decimals`` 84,5 but 84); blank when there is none."""
+    pattern = "#,##0." + "#" * decimals if decimals else "#,##0"
+    return "" if _blank(value) else format_decimal(half_up(value, decimals), format=pattern, locale="da_DK")
 
 
 def percent(value) -> str:
@@ -114,7 +115,9 @@ def printed(section: Section, column: str, value) -> str:
     """A cell as the document prints it: text, a percent or a whole figure."""
     if column in section.texts:
         return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
-    return percent(value) if column in section.percent else amount(value)
+    if column in section.percent:
+        return percent(value)
+    return amount(value, 1 if column in section.fine else 0)
 
 
 def text_width(doc: Document) -> int:

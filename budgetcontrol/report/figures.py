@@ -23,6 +23,7 @@ class Section:
     frame: pd.DataFrame
     percent: tuple[str, ...] = ()
     texts: tuple[str, ...] = ()  # columns printed as text, not figures
+    fine: tuple[str, ...] = ()  # figures printed with one decimal where they have one (counts, unit prices)
     light: str | None = None  # the column holding the traffic light, shaded in its colour
     total_rows: tuple[int, ...] = ()  # rows printed bold (totals)
 
@@ -155,7 +156,7 @@ def activity(result: Result) -> Section | None:
     })
     caption = (f"Aktivitetsmål i {monthly_name(result)}: antal, enhedspris og omkostning af forskellen i "
                f"{result.inputs.model.unit}")
-    return Section(caption, frame, texts=("Sektor", "Gruppe", "Mål"))
+    return Section(caption, frame, texts=("Sektor", "Gruppe", "Mål"), fine=("Måltal", "Faktisk", "Forskel", "Enhedspris"))
 
 
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november",
