@@ -75,14 +75,11 @@ def key_figures(result: Result) -> Section:
     return Section(f"Hovedtal pr. sektor, netto, {unit}", frame, texts=("Sektor",), total_rows=(len(frame) - 1,))
 
 
-def status_of(result: Result, sector: str) -> Section:
-    """Status of one sector per category, with its total: the reporting month's figures and the light."""
-    unit = result.inputs.model.unit
-    s = _status(result)
-    rows = s[(s["sector"] == sector) & (s["group"] == "")]
-    rows = pd.concat([rows[rows["category"] != ""], rows[rows["category"] == ""]], ignore_index=True)
+def _status_section(caption: str, first: str, labels: list[str], rows: pd.DataFrame) -> Section:
+    """Status rows as a table: the row's label under ``first``, the reporting month's figures and the light; the
+    last row is the total."""
     frame = pd.DataFrame({
-        "Kategori": [category_name(result, c) if c else "I alt" for c in rows["category"]],
+        first: labels,
         "Korrigeret budget": rows["corrected"].to_numpy(),
         "Periodiseret budget til dato": rows["budget_ytd"].to_numpy(),
         "Regnskab til dato": rows["actual_ytd"].to_numpy(),
@@ -91,9 +88,17 @@ def status_of(result: Result, sector: str) -> Section:
         "Forventet resultat": rows["expected_result"].to_numpy(),
         "Trafiklys": [LIGHTS[x] for x in rows["light"]],
     })
-    caption = f"{sector_name(result, sector)}: status pr. kategori, netto, {unit}"
-    return Section(caption, frame, percent=("Forbrugsprocent",), texts=("Kategori", "Trafiklys"), light="Trafiklys",
+    return Section(caption, frame, percent=("Forbrugsprocent",), texts=(first, "Trafiklys"), light="Trafiklys",
                    total_rows=(len(frame) - 1,))
+
+
+def status_of(result: Result, sector: str) -> Section:
+    """Status of one sector per category, with its total: the reporting month's figures and the light."""
+    s = _status(result)
+    rows = s[(s["sector"] == sector) & (s["group"] == "")]
+    rows = pd.concat([rows[rows["category"] != ""], rows[rows["category"] == ""]], ignore_index=True)
+    return _status_section(f"{sector_name(result, sector)}: status pr. kategori, netto, {result.inputs.model.unit}",
+                           "Kategori", [category_name(result, c) if c else "I alt" for c in rows["category"]], rows)
 
 
 def groups(result: Result) -> Section:
@@ -102,18 +107,8 @@ def groups(result: Result) -> Section:
     rows = pd.concat([s[(s["sector"] == "") & (s["group"] != "")], s[(s["sector"] == "") & (s["category"] == "") &
                                                                       (s["group"] == "")]], ignore_index=True)
     labels = {"operating": model.label("operating_total"), "capital": model.label("capital_total")}
-    frame = pd.DataFrame({
-        "": [labels.get(g, model.label("grand_total")) for g in rows["group"]],
-        "Korrigeret budget": rows["corrected"].to_numpy(),
-        "Periodiseret budget til dato": rows["budget_ytd"].to_numpy(),
-        "Regnskab til dato": rows["actual_ytd"].to_numpy(),
-        "Forbrugsprocent": rows["consumption"].to_numpy(),
-        "Forventet regnskab": rows["forecast"].to_numpy(),
-        "Forventet resultat": rows["expected_result"].to_numpy(),
-        "Trafiklys": [LIGHTS[x] for x in rows["light"]],
-    })
-    return Section(f"Alle sektorer: drift, anlæg og i alt, netto, {model.unit}", frame, percent=("Forbrugsprocent",),
-                   texts=("", "Trafiklys"), light="Trafiklys", total_rows=(len(frame) - 1,))
+    return _status_section(f"Alle sektorer: drift, anlæg og i alt, netto, {model.unit}", "",
+                           [labels.get(g, model.label("grand_total")) for g in rows["group"]], rows)
 
 
 def deviations(result: Result, count: int = DEVIATIONS) -> Section:
