@@ -114,7 +114,7 @@ def _text(cell, text: str, bold: bool = False, right: bool = False, size=TABLE_F
 def printed(section: Section, column: str, value) -> str:
     """A cell as the document prints it: text, a percent or a whole figure."""
     if column in section.texts:
-        return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+        return "" if _blank(value) else str(value)
     if column in section.percent:
         return percent(value)
     return amount(value, 1 if column in section.fine else 0)
@@ -134,12 +134,12 @@ def _no_wrap(cell) -> None:
     cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
 
 
-def _widths(section: Section, width: int = WIDTH) -> list:
-    """Each column as wide as its longest printed value, its heading's words allowed to wrap (within bounds),
-    together the page's text width."""
+def _widths(columns, texts: list[list[str]], width: int = WIDTH) -> list:
+    """Each column as wide as its longest printed value (``texts``: the rows as printed), its heading's words
+    allowed to wrap (within bounds), together the page's text width."""
     weights = []
-    for column in section.frame.columns:
-        value = max([len(printed(section, column, v)) for v in section.frame[column]] + [0]) + 2
+    for i, column in enumerate(columns):
+        value = max([len(row[i]) for row in texts] + [0]) + 2
         word = max([len(w) for w in str(column).split()] + [0]) + 1
         weights.append(min(max(value, word, 5), 18))
     return [int(width * w / sum(weights)) for w in weights]
@@ -155,18 +155,20 @@ def table(doc: Document, section: Section) -> None:
         grid.style = doc.styles[style]
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
-    widths = _widths(section, text_width(doc))
+    texts = [[printed(section, column, value) for column, value in zip(frame.columns, values)]
+             for values in frame.itertuples(index=False)]
+    widths = _widths(frame.columns, texts, text_width(doc))
     for column, width in zip(grid.columns, widths):
         column.width = width
     for cell, column, width in zip(grid.rows[0].cells, frame.columns, widths):
         cell.width = width
         _text(cell, column, bold=True, right=column not in section.texts, size=HEADER_FONT)
     _repeat_header(grid.rows[0])
-    for i, values in enumerate(frame.itertuples(index=False)):
+    for i, (values, row) in enumerate(zip(frame.itertuples(index=False), texts)):
         cells = grid.add_row().cells
-        for cell, column, value, width in zip(cells, frame.columns, values, widths):
+        for cell, column, value, text, width in zip(cells, frame.columns, values, row, widths):
             cell.width = width
-            _text(cell, printed(section, column, value), bold=i in section.total_rows, right=column not in section.texts)
+            _text(cell, text, bold=i in section.total_rows, right=column not in section.texts)
             if column not in section.texts:
                 _no_wrap(cell)  # a figure is never split over two lines
             if column == section.light and value in SHADES:
@@ -227,8 +229,8 @@ def checks(doc: Document, result: Result) -> None:
         doc.add_paragraph(check_line(result, c), style=_style(doc, ("List Bullet",)))
 
 
-def write(result: Result, output: Path, template: Path | None = None) -> Path:
-    """Write the follow-up to ``output`` (.docx)."""
+def write(result: Result, output: Path, template: Path | None = None) -> list[str]:
+    """Write the follow-up to ``output`` (.docx, in a folder that exists); the sectors listed as lacking a comment."""
     model = result.inputs.model
     doc = _empty(template)
     doc.add_paragraph(f"Budgetopfølgning {model.fiscal_year}", style=_style(doc, ("Title",)))
@@ -288,6 +290,5 @@ def write(result: Result, output: Path, template: Path | None = None) -> Path:
 
     doc.core_properties.title = f"Budgetopfølgning {model.fiscal_year}"
     doc.core_properties.author = "budgetcontrol"
-    output.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(output))
-    return output
+    return missing

@@ -101,7 +101,7 @@ def report(source: Path, output: Path, as_of: dt.date | None = None, pdf: bool =
     """Write the follow-up for ``source`` (a data folder or a workbook); the line saying what was written."""
     from budgetcontrol import contract
     from budgetcontrol.engine import compute
-    from budgetcontrol.report import document, figures
+    from budgetcontrol.report import document
 
     check_output(output, pdf)
     check_template(template)
@@ -112,7 +112,7 @@ def report(source: Path, output: Path, as_of: dt.date | None = None, pdf: bool =
     written = [output] + ([output.with_suffix(".pdf")] if pdf else [])
     with _beside(output, ".docx") as draft, _beside(output, ".pdf") as printed:
         try:
-            document.write(result, draft, template)
+            missing = document.write(result, draft, template)
         except OSError as exc:
             raise InputError(str(output), f"cannot write the document: {exc.strerror or exc}") from None
         if pdf:
@@ -123,6 +123,5 @@ def report(source: Path, output: Path, as_of: dt.date | None = None, pdf: bool =
                 os.replace(printed, written[1])
         except OSError as exc:
             raise InputError(str(output), f"cannot write the document: {exc.strerror or exc} (is it open in Word?)") from None
-    missing = figures.missing_comments(result)
     note = f"; mangler bemærkning: {', '.join(missing)}" if missing else ""
     return f"wrote {' and '.join(map(str, written))} (as of {result.as_of.isoformat()}{note})"
