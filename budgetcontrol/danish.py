@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november",
+          "december")
+MONTH_ABBREVIATIONS = tuple(name[:3] for name in MONTHS)  # jan … maj … dec
+
 
 def kroner(value: float) -> str:
     """An amount with Danish separators: whole kroner plainly, else one decimal."""

@@ -13,11 +13,10 @@ import re
 
 import pandas as pd
 
-MONTH_NAMES = {
-    "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7, "august": 8,
-    "september": 9, "oktober": 10, "november": 11, "december": 12,
-}
-_ABBREVIATIONS = {name[:3]: number for name, number in MONTH_NAMES.items()}
+from budgetcontrol.danish import MONTH_ABBREVIATIONS, MONTHS
+
+MONTH_NAMES = {name: number for number, name in enumerate(MONTHS, start=1)}
+_ABBREVIATIONS = {name: number for number, name in enumerate(MONTH_ABBREVIATIONS, start=1)}
 _NAME = "|".join(sorted(list(MONTH_NAMES) + list(_ABBREVIATIONS), key=len, reverse=True))
 _FORMS = [  # (pattern, group of the year, group of the month)
     (re.compile(r"^(\d{4})-(\d{1,2})$"), 1, 2),

@@ -11,14 +11,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter
 
-from budgetcontrol.danish import kroner
+from budgetcontrol.danish import MONTH_ABBREVIATIONS, kroner
 from budgetcontrol.engine import Result
 from budgetcontrol.report import figures
 
 BUDGET, ACTUAL, OVER, UNDER = "#4472C4", "#ED7D31", "#C00000", "#70AD47"
 DPI = 150
 _DANISH = FuncFormatter(lambda v, _: kroner(round(v)))
-MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
 def _png(fig) -> bytes:
@@ -47,7 +46,7 @@ def _cumulative(result: Result, data, sectors: list[str]) -> bytes:
         ax.plot(part["m"], part["budget_ytd"], color=BUDGET, label="Periodiseret budget")
         ax.plot(part["m"], part["actual_ytd"], color=ACTUAL, marker="o", markersize=3, label="Regnskab")
         ax.set_title(figures.sector_name(result, sector), fontsize=9)
-        ax.set_xticks(range(1, 13, 2), [MONTHS[m - 1] for m in range(1, 13, 2)], fontsize=7)
+        ax.set_xticks(range(1, 13, 2), [MONTH_ABBREVIATIONS[m - 1] for m in range(1, 13, 2)], fontsize=7)
         ax.yaxis.set_major_formatter(_DANISH)
         ax.tick_params(axis="y", labelsize=7)
         ax.grid(alpha=0.3)

@@ -22,6 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from budgetcontrol.danish import MONTHS
 from budgetcontrol.engine import Result
 from budgetcontrol.report import charts, figures
 from budgetcontrol.report.figures import Section
@@ -56,7 +57,7 @@ def percent(value) -> str:
 
 
 def long_date(day) -> str:
-    return f"{day.day}. {figures.MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
 
 
 def _empty(template: Path | None) -> Document:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from budgetcontrol.danish import MONTHS
 from budgetcontrol.engine import Result, monthly, targets
 
 LIGHTS = {"green": "Grøn", "amber": "Gul", "red": "Rød"}
@@ -152,10 +153,6 @@ def activity(result: Result) -> Section | None:
     caption = (f"Aktivitetsmål i {monthly_name(result)}: antal, enhedspris og omkostning af forskellen i "
                f"{result.inputs.model.unit}")
     return Section(caption, frame, texts=("Sektor", "Gruppe", "Mål"), fine=("Måltal", "Faktisk", "Forskel", "Enhedspris"))
-
-
-MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november",
-          "december")
 
 
 def monthly_name(result: Result) -> str:

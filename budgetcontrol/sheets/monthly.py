@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from budgetcontrol.contract.model import MONTHS
+from budgetcontrol.danish import MONTH_ABBREVIATIONS
 from budgetcontrol.engine import Result
 from budgetcontrol.engine.monthly import month_end
 from budgetcontrol.sheets import formulas as f
@@ -24,7 +25,7 @@ KIND_CODE = (4, 2)  # B4: "net"
 HEADER_ROW, FIRST = 5, 7
 LABEL, CODE, FIRST_MONTH = 1, 2, 3
 YEAR = FIRST_MONTH + 12  # O
-MONTH_LABELS = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+MONTH_LABELS = list(MONTH_ABBREVIATIONS)
 ROWS = [  # (figure, label, blank after the as-of month, year total)
     ("budget_month", "Periodiseret budget", False, True),
     ("actual_month", "Regnskab", True, True),
